@@ -1,0 +1,53 @@
+import { trace } from '@opentelemetry/api';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { currentTraceId } from '@dogbook/tracing';
+
+/** The one error type routes throw; the error handler turns it into a JSON answer. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/** Express itself and its parsers flag client errors (a malformed %-escape, say) with a 4xx status. */
+function clientStatusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+export const notFound: RequestHandler = (req) => {
+  throw new HttpError(404, `no route for ${req.method} ${req.path}`);
+};
+
+/** Every DogBook endpoint is read-only. */
+export const methodNotAllowed: RequestHandler = (req) => {
+  throw new HttpError(405, `method ${req.method} is not allowed here; use GET`, { Allow: 'GET, HEAD' });
+};
+
+/**
+ * The one place errors become responses: `{"error": "...", "traceId": "..."}`. The trace id lets a
+ * user go from an error message straight to its trace. Unexpected errors are recorded on the span
+ * and logged; their details stay out of the answer.
+ */
+export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  let status: number;
+  let message: string;
+  if (error instanceof HttpError) {
+    ({ status, message } = error);
+    res.set(error.headers);
+  } else if (clientStatusOf(error)) {
+    status = clientStatusOf(error)!;
+    message = error instanceof Error ? error.message : 'bad request';
+  } else {
+    status = 500;
+    message = 'internal error';
+    trace.getActiveSpan()?.recordException(error as Error);
+    req.log.error({ err: error }, 'unhandled error');
+  }
+  res.status(status).json({ error: message, traceId: currentTraceId() });
+};

@@ -1,0 +1,6 @@
+export { HttpError, errorHandler, methodNotAllowed, notFound } from './errors';
+export { readId } from './ids';
+export { baseConfigSchema, readConfig } from './config';
+export { createLogger, type Logger } from './logger';
+export { createServiceApp, markShuttingDown } from './service-app';
+export { serve } from './serve';

@@ -1,0 +1,46 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import { shutdownTracing } from '@dogbook/tracing';
+import type { Logger } from './logger';
+import { markShuttingDown } from './service-app';
+
+/** `docker stop` sends SIGKILL 10 s after SIGTERM: draining and flushing must both fit before it. */
+const DRAIN_DEADLINE_MS = 5_000;
+const FLUSH_DEADLINE_MS = 3_000;
+
+/**
+ * Listens on `port` and owns shutdown, the one place that handles SIGTERM and SIGINT:
+ * stop accepting connections, let in-flight requests finish, flush spans, exit.
+ */
+export function serve(app: Express, port: number, logger: Logger): Server {
+  const server = app.listen(port, () => {
+    logger.info({ port }, 'listening');
+  });
+  // Longer than the idle timeout of the keep-alive clients in front (nginx, kennels), so a client
+  // never reuses a connection the server is just closing.
+  server.keepAliveTimeout = 65_000;
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    markShuttingDown(app);
+
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // close() drops idle keep-alive connections once; connections busy now go idle when their
+    // response is sent, so keep closing idle ones until the server is empty.
+    const reaper = setInterval(() => server.closeIdleConnections(), 100);
+    const drainDeadline = setTimeout(() => server.closeAllConnections(), DRAIN_DEADLINE_MS);
+    await closed;
+    clearInterval(reaper);
+    clearTimeout(drainDeadline);
+
+    const flushed = await shutdownTracing(FLUSH_DEADLINE_MS);
+    logger.info({ flushed }, 'stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return server;
+}

@@ -1,0 +1,35 @@
+import express, { type Express, type Router } from 'express';
+import { pinoHttp } from 'pino-http';
+import { errorHandler, notFound } from './errors';
+import type { Logger } from './logger';
+
+const HEALTH_PATHS = ['/healthz', '/readyz'];
+
+/** Flipped by serve() on SIGTERM: /readyz then answers 503 so load balancers stop sending work. */
+export function markShuttingDown(app: Express): void {
+  app.locals.shuttingDown = true;
+}
+
+/**
+ * The skeleton every DogBook service shares: request logging, health endpoints, the service's own
+ * routes, then the JSON 404 and the one error handler. No `listen` here: tests drive the app
+ * in-process, and serve() owns the port.
+ */
+export function createServiceApp(logger: Logger, routes: Router): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.locals.shuttingDown = false;
+
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => HEALTH_PATHS.includes(req.url ?? '') } }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (req, res) => {
+    const shuttingDown = Boolean(req.app.locals.shuttingDown);
+    res.status(shuttingDown ? 503 : 200).json({ status: shuttingDown ? 'shutting down' : 'ready' });
+  });
+  app.use(routes);
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,49 @@
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Span } from '@opentelemetry/api';
+import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { formatTraceResponse } from './trace-response';
+
+/** Probe paths: asked every few seconds by orchestrators, they would drown the real traces. */
+const HEALTH_CHECK_PATHS = new Set(['/healthz', '/readyz']);
+
+function isHealthCheck(request: IncomingMessage): boolean {
+  const path = request.url?.split('?', 1)[0] ?? '';
+  return HEALTH_CHECK_PATHS.has(path);
+}
+
+/**
+ * Answers every incoming request with a W3C `traceresponse` header, so `curl -i` shows the trace id.
+ * The hook runs when the server span starts, so the span id is the server span's own.
+ */
+function addTraceResponseHeader(span: Span, response: IncomingMessage | ServerResponse): void {
+  if (response instanceof ServerResponse && !response.headersSent) {
+    response.setHeader('traceresponse', formatTraceResponse(span.spanContext()));
+  }
+}
+
+/**
+ * The auto-instrumentations, minus the ones that only add noise to a DogBook trace.
+ * OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS still apply on top.
+ */
+export function createInstrumentations(): Instrumentation[] {
+  return getNodeAutoInstrumentations({
+    // A span for every file read, DNS lookup and TCP connect hides the requests we came to see;
+    // `net` even starts root spans of its own.
+    '@opentelemetry/instrumentation-fs': { enabled: false },
+    '@opentelemetry/instrumentation-dns': { enabled: false },
+    '@opentelemetry/instrumentation-net': { enabled: false },
+    // Express 5 routes through the `router` package: instrumenting both doubles every layer span.
+    '@opentelemetry/instrumentation-router': { enabled: false },
+    '@opentelemetry/instrumentation-http': {
+      ignoreIncomingRequestHook: isHealthCheck,
+      responseHook: addTraceResponseHeader,
+    },
+    // Keep the request-handler span (where the service's own spans hang) and drop one span per
+    // middleware and router, which say nothing about this request.
+    '@opentelemetry/instrumentation-express': {
+      ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
+    },
+  });
+}

@@ -1,0 +1,44 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { trace } from '@opentelemetry/api';
+import { withSpan } from '@dogbook/tracing';
+
+export interface Dog {
+  id: number;
+  name: string;
+}
+
+const DOGS: readonly Dog[] = [
+  { id: 0, name: 'Rufus' },
+  { id: 1, name: 'Rex' },
+  { id: 2, name: 'Dobby' },
+  { id: 3, name: 'Möhre' },
+  { id: 4, name: 'Jack' },
+  { id: 5, name: 'Charlie' },
+];
+
+const tracer = trace.getTracer('dogs');
+
+/**
+ * The dogs "database": in memory, with a simulated round trip so each look-up shows in the trace
+ * with a real duration. Each look-up is a span of its own, named after the operation.
+ */
+export function createDogStore(latencyMs: number) {
+  return {
+    findDog: (id: number) =>
+      withSpan(tracer, 'dogs.find_dog', { 'dogbook.dog.id': id }, async (span) => {
+        await sleep(latencyMs);
+        const dog = DOGS.find((candidate) => candidate.id === id);
+        span.setAttribute('dogbook.dog.found', dog !== undefined);
+        return dog;
+      }),
+
+    listDogs: () =>
+      withSpan(tracer, 'dogs.list_dogs', {}, async (span) => {
+        await sleep(latencyMs);
+        span.setAttribute('dogbook.dog.count', DOGS.length);
+        return DOGS;
+      }),
+  };
+}
+
+export type DogStore = ReturnType<typeof createDogStore>;

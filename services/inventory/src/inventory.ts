@@ -1,0 +1,43 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { trace } from '@opentelemetry/api';
+import { withSpan } from '@dogbook/tracing';
+
+export interface KennelInventory {
+  kennelId: number;
+  dogIds: number[];
+}
+
+/** Which dogs live in which kennel, by kennel id. */
+const INVENTORY: readonly KennelInventory[] = [
+  { kennelId: 0, dogIds: [0] },
+  { kennelId: 1, dogIds: [1, 2] },
+  { kennelId: 2, dogIds: [3, 4, 5] },
+];
+
+const tracer = trace.getTracer('inventory');
+
+/**
+ * The inventory "database": in memory, with a simulated round trip so each look-up shows in the
+ * trace with a real duration. Each look-up is a span of its own, named after the operation.
+ */
+export function createInventoryStore(latencyMs: number) {
+  return {
+    findDogIds: (kennelId: number) =>
+      withSpan(tracer, 'inventory.find_dog_ids', { 'dogbook.kennel.id': kennelId }, async (span) => {
+        await sleep(latencyMs);
+        const entry = INVENTORY.find((candidate) => candidate.kennelId === kennelId);
+        span.setAttribute('dogbook.kennel.found', entry !== undefined);
+        if (entry) span.setAttribute('dogbook.dog.count', entry.dogIds.length);
+        return entry;
+      }),
+
+    listInventory: () =>
+      withSpan(tracer, 'inventory.list_inventory', {}, async (span) => {
+        await sleep(latencyMs);
+        span.setAttribute('dogbook.kennel.count', INVENTORY.length);
+        return INVENTORY;
+      }),
+  };
+}
+
+export type InventoryStore = ReturnType<typeof createInventoryStore>;
