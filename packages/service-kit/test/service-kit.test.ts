@@ -1,0 +1,52 @@
+import { Router } from 'express';
+import request from 'supertest';
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { baseConfigSchema, createLogger, createServiceApp, markShuttingDown, readConfig } from '../src/index';
+
+const silent = createLogger('test', 'silent');
+
+describe('readConfig', () => {
+  it('when the environment is empty, then every documented default applies', () => {
+    expect(readConfig(baseConfigSchema, {})).toEqual({ PORT: 8080, LOG_LEVEL: 'info' });
+  });
+
+  it('when a variable is malformed, then reading fails at once and names the variable', () => {
+    const schema = baseConfigSchema.extend({ DOWNSTREAM_TIMEOUT_MS: z.coerce.number().int().positive() });
+
+    expect(() => readConfig(schema, { PORT: 'eighty', DOWNSTREAM_TIMEOUT_MS: '-5' })).toThrow(
+      /PORT[\s\S]*DOWNSTREAM_TIMEOUT_MS/,
+    );
+  });
+});
+
+describe('createServiceApp', () => {
+  const boom = Router().get('/boom', () => {
+    throw new Error('secret database password in a stack trace');
+  });
+
+  it('when the service is shutting down, then /readyz answers 503 while /healthz stays 200', async () => {
+    const app = createServiceApp(silent, Router());
+    expect((await request(app).get('/readyz')).status).toBe(200);
+
+    markShuttingDown(app);
+
+    const readiness = await request(app).get('/readyz');
+    expect(readiness.status).toBe(503);
+    expect(readiness.body).toEqual({ status: 'shutting down' });
+    expect((await request(app).get('/healthz')).status).toBe(200);
+  });
+
+  it('when a route fails unexpectedly, then the answer is a JSON 500 that keeps the details to itself', async () => {
+    const res = await request(createServiceApp(silent, boom)).get('/boom');
+
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: 'internal error' });
+  });
+
+  it('when the response is sent, then it does not advertise the framework', async () => {
+    const res = await request(createServiceApp(silent, Router())).get('/healthz');
+
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});

@@ -1,0 +1,116 @@
+import { SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { currentTraceId, formatTraceResponse, shutdownTracing, withSpan } from '../src/index';
+import { startTracing } from '../src/sdk';
+
+const exporter = new InMemorySpanExporter();
+const processor = new SimpleSpanProcessor({ exporter });
+const sdk = startTracing({ spanProcessors: [processor] });
+const tracer = trace.getTracer('test');
+
+/** The simple processor still exports asynchronously: flush before looking. */
+async function finished(name: string): Promise<ReadableSpan> {
+  await processor.forceFlush();
+  return exporter.getFinishedSpans().find((span) => span.name === name)!;
+}
+
+afterAll(() => sdk.shutdown());
+beforeEach(() => exporter.reset());
+
+describe('withSpan', () => {
+  it('when the work succeeds, then its result is returned and the span ends with its attributes', async () => {
+    const result = await withSpan(tracer, 'test.ok', { 'dogbook.dog.id': 3 }, async () => 'Möhre');
+
+    expect(result).toBe('Möhre');
+    const span = await finished('test.ok');
+    expect(span.attributes).toEqual({ 'dogbook.dog.id': 3 });
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.ended).toBe(true);
+  });
+
+  it('when the work throws, then the span records the exception with ERROR status and error.type, and the error is rethrown', async () => {
+    const failure = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+
+    await expect(
+      withSpan(tracer, 'test.fail', {}, async () => {
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+
+    const span = await finished('test.fail');
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'connect ECONNREFUSED 127.0.0.1:9' });
+    expect(span.attributes['error.type']).toBe('ECONNREFUSED');
+    expect(span.events[0]?.name).toBe('exception');
+    expect(span.events[0]?.attributes?.['exception.message']).toBe('connect ECONNREFUSED 127.0.0.1:9');
+  });
+
+  it('when spans are opened inside the work, then they are its children and share its trace id', async () => {
+    await withSpan(tracer, 'test.parent', {}, async () => {
+      await withSpan(tracer, 'test.child', {}, async () => {
+        expect(currentTraceId()).toMatch(/^[0-9a-f]{32}$/);
+      });
+    });
+
+    const parent = await finished('test.parent');
+    const child = await finished('test.child');
+    expect(child.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
+    expect(child.spanContext().traceId).toBe(parent.spanContext().traceId);
+  });
+
+  it('when no span is active, then there is no current trace id', () => {
+    expect(currentTraceId()).toBeUndefined();
+  });
+});
+
+describe('formatTraceResponse', () => {
+  it('when a span context is sampled, then the header is version 00 with trace id, span id and flags 01', () => {
+    const header = formatTraceResponse({
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: TraceFlags.SAMPLED,
+    });
+
+    expect(header).toBe('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+  });
+
+  it('when a span context is not sampled, then the flags are 00', () => {
+    const header = formatTraceResponse({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: TraceFlags.NONE });
+
+    expect(header.endsWith('-00')).toBe(true);
+  });
+});
+
+describe('shutdownTracing', () => {
+  it('when the exporter never finishes, then shutdown gives up at the deadline and says so', async () => {
+    const stuck: SpanExporter = {
+      export: () => {},
+      shutdown: () => new Promise(() => {}),
+    };
+    startTracing({ spanProcessors: [new SimpleSpanProcessor({ exporter: stuck })] });
+    const started = performance.now();
+
+    const flushed = await shutdownTracing(200);
+
+    expect(flushed).toBe(false);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('when the exporter is healthy, then shutdown flushes and reports success', async () => {
+    const flushedSpans = new InMemorySpanExporter();
+    startTracing({ spanProcessors: [new SimpleSpanProcessor({ exporter: flushedSpans })] });
+
+    const flushed = await shutdownTracing(2_000);
+
+    expect(flushed).toBe(true);
+  });
+
+  it('when tracing was never started, then shutdown has nothing to do', async () => {
+    expect(await shutdownTracing(10)).toBe(true);
+  });
+});

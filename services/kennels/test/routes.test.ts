@@ -1,0 +1,162 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@dogbook/service-kit';
+import { createApp } from '../src/app';
+import { deadUrl, startNeighbours } from './neighbours';
+
+const silent = createLogger('kennels', 'silent');
+const KENNEL_2 = {
+  id: 2,
+  name: 'some other kennel',
+  dogs: [
+    { id: 3, name: 'Möhre' },
+    { id: 4, name: 'Jack' },
+    { id: 5, name: 'Charlie' },
+  ],
+};
+
+describe('kennels routes, with inventory and dogs up', () => {
+  let neighbours: Awaited<ReturnType<typeof startNeighbours>>;
+  let app: ReturnType<typeof createApp>;
+
+  beforeAll(async () => {
+    neighbours = await startNeighbours();
+    app = createApp(
+      { INVENTORY_URL: neighbours.inventoryUrl, DOGS_URL: neighbours.dogsUrl, DOWNSTREAM_TIMEOUT_MS: 2000 },
+      silent,
+    );
+  });
+  afterAll(() => neighbours.close());
+
+  it('when all kennels are asked for, then each comes with its dogs', async () => {
+    const res = await request(app).get('/api/v1/kennels');
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([
+      { id: 0, name: 'awesome kennel', dogs: [{ id: 0, name: 'Rufus' }] },
+      { id: 1, name: 'not as awesome kennel', dogs: [{ id: 1, name: 'Rex' }, { id: 2, name: 'Dobby' }] },
+      KENNEL_2,
+    ]);
+  });
+
+  it.each(['/api/v1/kennels/2', '/api/v1/kennels?id=2'])(
+    'when kennel 2 is asked for as %s, then it comes with Möhre, Jack and Charlie',
+    async (path) => {
+      const res = await request(app).get(path);
+
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(KENNEL_2);
+    },
+  );
+
+  it('when an unknown kennel is asked for, then the answer is a JSON 404', async () => {
+    const res = await request(app).get('/api/v1/kennels/3');
+
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: 'no kennel with id 3' });
+  });
+
+  it.each([
+    ['letters', '/api/v1/kennels/two'],
+    ['a decimal', '/api/v1/kennels/2.5'],
+    ['a negative', '/api/v1/kennels?id=-2'],
+    ['an empty query value', '/api/v1/kennels?id='],
+    ['an absurdly long number', `/api/v1/kennels/${'2'.repeat(1000)}`],
+    ['whitespace', '/api/v1/kennels/%202'],
+  ])('when the id is %s, then the answer is a JSON 400', async (_case, path) => {
+    const res = await request(app).get(path);
+
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'id must be a non-negative integer' });
+  });
+
+  it('when the id is repeated, then the answer is a JSON 400', async () => {
+    const res = await request(app).get('/api/v1/kennels?id=1&id=2');
+
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'id must be given exactly once' });
+  });
+
+  it('when the method is PUT, then the answer is a JSON 405', async () => {
+    const res = await request(app).put('/api/v1/kennels/2');
+
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD');
+  });
+
+  it('when an unknown path is asked for, then the answer is a JSON 404', async () => {
+    const res = await request(app).get('/api/v1/kennel');
+
+    expect(res.status).toBe(404);
+    expect(res.body.error).toMatch(/no route/);
+  });
+});
+
+describe('kennels routes, when a neighbour fails', () => {
+  it('when the dogs service is down, then the kennel still lists its dog ids, with null names', async () => {
+    const neighbours = await startNeighbours();
+    const app = createApp(
+      { INVENTORY_URL: neighbours.inventoryUrl, DOGS_URL: await deadUrl(), DOWNSTREAM_TIMEOUT_MS: 2000 },
+      silent,
+    );
+
+    const res = await request(app).get('/api/v1/kennels/2');
+    await neighbours.close();
+
+    expect(res.status).toBe(200);
+    expect(res.body.dogs).toEqual([
+      { id: 3, name: null },
+      { id: 4, name: null },
+      { id: 5, name: null },
+    ]);
+  });
+
+  it('when the dogs service is slower than the timeout, then the kennel answers with null names', async () => {
+    const neighbours = await startNeighbours({ dogsMs: 1000 });
+    const app = createApp(
+      { INVENTORY_URL: neighbours.inventoryUrl, DOGS_URL: neighbours.dogsUrl, DOWNSTREAM_TIMEOUT_MS: 100 },
+      silent,
+    );
+
+    const res = await request(app).get('/api/v1/kennels/1');
+    await neighbours.close();
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      id: 1,
+      name: 'not as awesome kennel',
+      dogs: [
+        { id: 1, name: null },
+        { id: 2, name: null },
+      ],
+    });
+  });
+
+  it('when the inventory service is down, then the answer is a JSON 502', async () => {
+    const neighbours = await startNeighbours();
+    const app = createApp(
+      { INVENTORY_URL: await deadUrl(), DOGS_URL: neighbours.dogsUrl, DOWNSTREAM_TIMEOUT_MS: 2000 },
+      silent,
+    );
+
+    const res = await request(app).get('/api/v1/kennels/2');
+    await neighbours.close();
+
+    expect(res.status).toBe(502);
+    expect(res.body).toEqual({ error: 'the inventory service did not answer for kennel 2' });
+  });
+
+  it('when the inventory service is slower than the timeout, then the answer is a JSON 502', async () => {
+    const neighbours = await startNeighbours({ inventoryMs: 1000 });
+    const app = createApp(
+      { INVENTORY_URL: neighbours.inventoryUrl, DOGS_URL: neighbours.dogsUrl, DOWNSTREAM_TIMEOUT_MS: 100 },
+      silent,
+    );
+
+    const res = await request(app).get('/api/v1/kennels');
+    await neighbours.close();
+
+    expect(res.status).toBe(502);
+    expect(res.body.error).toMatch(/inventory service did not answer/);
+  });
+});
