@@ -35,13 +35,14 @@ export const methodNotAllowed: RequestHandler = (req) => {
  * and logged; their details stay out of the answer.
  */
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  const clientStatus = clientStatusOf(error);
   let status: number;
   let message: string;
   if (error instanceof HttpError) {
     ({ status, message } = error);
     res.set(error.headers);
-  } else if (clientStatusOf(error)) {
-    status = clientStatusOf(error)!;
+  } else if (clientStatus) {
+    status = clientStatus;
     message = error instanceof Error ? error.message : 'bad request';
   } else {
     status = 500;

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -6,6 +6,10 @@ export type { Logger };
  * JSON lines on stdout. Inside a request, the OpenTelemetry pino instrumentation adds `trace_id`
  * and `span_id` to every line, so a log line leads to its trace.
  */
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ name: service, level });
+export function createLogger(
+  service: string,
+  level = process.env.LOG_LEVEL ?? 'info',
+  destination: DestinationStream = pino.destination(1),
+): Logger {
+  return pino({ name: service, level }, destination);
 }

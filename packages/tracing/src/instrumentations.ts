@@ -1,5 +1,5 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
-import type { Span } from '@opentelemetry/api';
+import { isSpanContextValid, type Span } from '@opentelemetry/api';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
@@ -15,11 +15,13 @@ function isHealthCheck(request: IncomingMessage): boolean {
 
 /**
  * Answers every incoming request with a W3C `traceresponse` header, so `curl -i` shows the trace id.
- * The hook runs when the server span starts, so the span id is the server span's own.
+ * The hook runs when the server span starts, so the span id is the server span's own. With tracing
+ * switched off (OTEL_TRACES_EXPORTER=none) there is no trace to point at, and so no header.
  */
 function addTraceResponseHeader(span: Span, response: IncomingMessage | ServerResponse): void {
-  if (response instanceof ServerResponse && !response.headersSent) {
-    response.setHeader('traceresponse', formatTraceResponse(span.spanContext()));
+  const spanContext = span.spanContext();
+  if (response instanceof ServerResponse && !response.headersSent && isSpanContextValid(spanContext)) {
+    response.setHeader('traceresponse', formatTraceResponse(spanContext));
   }
 }
 

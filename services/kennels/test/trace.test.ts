@@ -168,6 +168,21 @@ describe('a request for kennel 2, traced across the three services', () => {
     expect(res.body).toEqual({ error: 'id must be a non-negative integer', traceId: traceResponse(res).traceId });
   });
 
+  it('when a request is logged, then its log line carries the trace id and span id of the request', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('kennels', 'info', { write: (line: string) => lines.push(line) });
+    const loggedApp = createApp(
+      { INVENTORY_URL: neighbours.inventoryUrl, DOGS_URL: neighbours.dogsUrl, DOWNSTREAM_TIMEOUT_MS: 2000 },
+      logger,
+    );
+
+    const res = await get(loggedApp, '/api/v1/kennels/1');
+
+    const { traceId, spanId } = traceResponse(res);
+    const entry = lines.map((line) => JSON.parse(line)).find((record) => record.req?.url === '/api/v1/kennels/1');
+    expect(entry).toMatchObject({ trace_id: traceId, span_id: spanId, trace_flags: '01', res: { statusCode: 200 } });
+  });
+
   it('when a health check is made, then it produces no span', async () => {
     const health = await get(app, '/healthz');
     const readiness = await get(app, '/readyz');

@@ -1,0 +1,11 @@
+export {
+  TEMPLATE_PATH,
+  findEnvsubst,
+  findNginx,
+  missingTools,
+  renderTemplate,
+  startNginx,
+  type NginxOptions,
+  type RunningNginx,
+  type Upstreams,
+} from './local-nginx';

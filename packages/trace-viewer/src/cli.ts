@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * dogbook-trace-viewer: the local trace viewer as a command. `pnpm dev` starts it next to the
+ * services, whose exporters send their spans here. Not started with the tracing preload: a viewer
+ * that traced its own requests would print a trace for every batch it receives.
+ */
+import { z } from 'zod';
+import { startTraceViewer } from './viewer';
+
+const configSchema = z.object({
+  TRACE_VIEWER_PORT: z.coerce.number().int().min(0).max(65535).default(4318),
+  TRACE_VIEWER_HOST: z.string().min(1).default('127.0.0.1'),
+  TRACE_VIEWER_MAX_TRACES: z.coerce.number().int().min(1).default(100),
+  TRACE_VIEWER_QUIET_MS: z.coerce.number().int().min(0).default(1500),
+});
+
+async function main(): Promise<void> {
+  const parsed = configSchema.safeParse(process.env);
+  if (!parsed.success) {
+    console.error(`dogbook-trace-viewer: invalid configuration:\n${z.prettifyError(parsed.error)}`);
+    process.exit(2);
+  }
+  const config = parsed.data;
+
+  const viewer = await startTraceViewer({
+    port: config.TRACE_VIEWER_PORT,
+    host: config.TRACE_VIEWER_HOST,
+    maxTraces: config.TRACE_VIEWER_MAX_TRACES,
+    quietMs: config.TRACE_VIEWER_QUIET_MS,
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') {
+      console.error(
+        `dogbook-trace-viewer: port ${config.TRACE_VIEWER_PORT} is taken (another viewer, or an OpenTelemetry ` +
+          'Collector?). Stop it, or set TRACE_VIEWER_PORT and point OTEL_EXPORTER_OTLP_ENDPOINT at the new port.',
+      );
+      process.exit(1);
+    }
+    throw error;
+  });
+
+  console.log(
+    [
+      `DogBook trace viewer on ${viewer.url}`,
+      `  receives  OTLP/HTTP JSON spans at POST ${viewer.url}/v1/traces`,
+      `  prints    each trace as a waterfall, ${config.TRACE_VIEWER_QUIET_MS} ms after its last span arrived`,
+      `  keeps     the newest ${config.TRACE_VIEWER_MAX_TRACES} traces, as JSON at ${viewer.url}/api/traces`,
+      '  try       curl -i http://localhost:8080/api/v1/kennels/2   (through nginx; without nginx, port 8081)',
+    ].join('\n'),
+  );
+
+  const stop = () => {
+    viewer.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+void main();

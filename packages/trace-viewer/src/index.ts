@@ -1,0 +1,4 @@
+export { startTraceViewer, type TraceViewer, type TraceViewerOptions } from './viewer';
+export { renderWaterfall, waterfallRows, type WaterfallOptions } from './waterfall';
+export { parseTraceExport } from './otlp';
+export type { AttributeValue, Span, SpanKindName, StatusCodeName, Trace } from './trace';

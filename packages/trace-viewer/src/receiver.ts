@@ -1,0 +1,80 @@
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import type { TraceAssembler } from './assembler';
+import { OtlpParseError, parseTraceExport } from './otlp';
+
+/** Far above what a DogBook batch weighs (a few kB), far below what would hurt a laptop. */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The OTLP/HTTP exporter's default is protobuf. Reading it would take the protobuf definitions;
+ * telling the sender which switch to flip takes one line.
+ */
+const requireJson: RequestHandler = (req, _res, next) => {
+  if (!req.is('application/json')) {
+    const type = req.get('content-type') ?? 'no content type';
+    throw new HttpError(
+      415,
+      `this viewer reads OTLP/HTTP JSON only, not ${type}: set OTEL_EXPORTER_OTLP_PROTOCOL=http/json in the sender`,
+    );
+  }
+  next();
+};
+
+/** Body-parser flags its failures (too large, malformed JSON, bad encoding) with a 4xx status. */
+const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
+  const status = (error as { status?: unknown }).status;
+  if (error instanceof HttpError || error instanceof OtlpParseError) {
+    res.status(error instanceof HttpError ? error.status : 400).json({ error: error.message });
+  } else if (typeof status === 'number' && status >= 400 && status < 500) {
+    res.status(status).json({ error: (error as Error).message });
+  } else {
+    res.status(500).json({ error: 'internal error' });
+  }
+};
+
+/**
+ * The OTLP/HTTP receiver and the JSON API:
+ *   POST /v1/traces              OTLP/JSON export request; answers `{}` as OTLP expects
+ *   POST /v1/logs, /v1/metrics   accepted and ignored, so a sender with those turned on sees no errors
+ *   GET  /api/traces             every trace kept, newest first
+ *   GET  /api/traces/:traceId    one trace, or 404
+ */
+export function createReceiverApp(assembler: TraceAssembler): Express {
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.post('/v1/traces', requireJson, express.json({ limit: MAX_BODY_BYTES }), (req, res) => {
+    assembler.add(parseTraceExport(req.body));
+    res.json({});
+  });
+
+  app.post(['/v1/logs', '/v1/metrics'], (req, res) => {
+    req.resume();
+    res.json({});
+  });
+
+  app.get('/api/traces', (_req, res) => {
+    res.json(assembler.traces());
+  });
+
+  app.get('/api/traces/:traceId', (req, res) => {
+    const trace = assembler.trace(req.params.traceId.toLowerCase());
+    if (!trace) throw new HttpError(404, `no trace ${req.params.traceId} here (the viewer keeps the newest ones only)`);
+    res.json(trace);
+  });
+
+  app.use((req) => {
+    throw new HttpError(404, `no route for ${req.method} ${req.path}; traces are at GET /api/traces`);
+  });
+  app.use(errorHandler);
+  return app;
+}

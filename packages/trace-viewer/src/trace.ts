@@ -1,0 +1,80 @@
+/** The shapes the viewer serves as JSON (GET /api/traces) and hands to its library users. */
+
+export type SpanKindName = 'UNSPECIFIED' | 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER';
+export type StatusCodeName = 'UNSET' | 'OK' | 'ERROR';
+export type AttributeValue = string | number | boolean | null | AttributeValue[];
+
+export interface Span {
+  traceId: string;
+  spanId: string;
+  /** null for a root span. */
+  parentSpanId: string | null;
+  name: string;
+  kind: SpanKindName;
+  /** From the `service.name` resource attribute of the process that sent the span. */
+  serviceName: string;
+  /** Unix time in nanoseconds, as a string: a JavaScript number cannot hold it exactly. */
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  durationMs: number;
+  attributes: Record<string, AttributeValue>;
+  status: { code: StatusCodeName; message?: string };
+}
+
+export interface Trace {
+  traceId: string;
+  /** Spans by start time. */
+  spans: Span[];
+  spanCount: number;
+  errorCount: number;
+  /** The earliest span without a parent, as far as the spans received so far tell. */
+  rootServiceName: string | null;
+  rootSpanName: string | null;
+  /** From the earliest span start to the latest span end. */
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  durationMs: number;
+  /** Whether no span has arrived for `quietMs`, so the waterfall was printed. */
+  finished: boolean;
+  /** Spans refused because the trace already held its maximum. */
+  droppedSpans: number;
+}
+
+export function nanosToMs(nanos: bigint): number {
+  return Number(nanos) / 1e6;
+}
+
+/** Builds the summary fields of a trace from its spans (which must not be empty). */
+export function summarize(
+  traceId: string,
+  spans: Span[],
+  extra: { finished: boolean; droppedSpans: number },
+): Trace {
+  const sorted = [...spans].sort(byStartTime);
+  let start = BigInt(sorted[0]!.startTimeUnixNano);
+  let end = BigInt(sorted[0]!.endTimeUnixNano);
+  for (const span of sorted) {
+    const spanStart = BigInt(span.startTimeUnixNano);
+    const spanEnd = BigInt(span.endTimeUnixNano);
+    if (spanStart < start) start = spanStart;
+    if (spanEnd > end) end = spanEnd;
+  }
+  const root = sorted.find((span) => span.parentSpanId === null);
+  return {
+    traceId,
+    spans: sorted,
+    spanCount: sorted.length,
+    errorCount: sorted.filter((span) => span.status.code === 'ERROR').length,
+    rootServiceName: root?.serviceName ?? null,
+    rootSpanName: root?.name ?? null,
+    startTimeUnixNano: start.toString(),
+    endTimeUnixNano: end.toString(),
+    durationMs: nanosToMs(end - start),
+    ...extra,
+  };
+}
+
+export function byStartTime(a: Span, b: Span): number {
+  const difference = BigInt(a.startTimeUnixNano) - BigInt(b.startTimeUnixNano);
+  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
+}

@@ -1,0 +1,77 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TraceAssembler } from './assembler';
+import { createReceiverApp } from './receiver';
+import type { Trace } from './trace';
+import { renderWaterfall } from './waterfall';
+
+export interface TraceViewerOptions {
+  /** Default 4318, the standard OTLP/HTTP port, so a default exporter reaches the viewer. 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1: a tool for one laptop, not for the network. */
+  host?: string;
+  /** Traces kept in memory, oldest forgotten first. Default 100. */
+  maxTraces?: number;
+  /** A trace is printed once no span for it has arrived for this long. Default 1500 ms. */
+  quietMs?: number;
+  /**
+   * What to do with each finished trace's waterfall: true (the default) writes it to stdout, in
+   * colour when stdout is a terminal and NO_COLOR is unset; false prints nothing; a function
+   * receives the uncoloured text.
+   */
+  print?: boolean | ((waterfall: string, trace: Trace) => void);
+}
+
+export interface TraceViewer {
+  url: string;
+  port: number;
+  traces(): Trace[];
+  trace(traceId: string): Trace | undefined;
+  close(): Promise<void>;
+}
+
+/** Colour only for a terminal; hasColors() also honours NO_COLOR, FORCE_COLOR and TERM=dumb. */
+function stdoutWantsColor(): boolean {
+  return Boolean(process.stdout.isTTY && process.stdout.hasColors());
+}
+
+export async function startTraceViewer(options: TraceViewerOptions = {}): Promise<TraceViewer> {
+  const { port = 4318, host = '127.0.0.1', maxTraces = 100, quietMs = 1500, print = true } = options;
+  const color = print === true && stdoutWantsColor();
+
+  const assembler = new TraceAssembler({
+    maxTraces,
+    quietMs,
+    onFinished: (trace, update) => {
+      if (print === false) return;
+      const note = update ? '(updated: spans arrived after it was printed)' : undefined;
+      const waterfall = renderWaterfall(trace, { color, note });
+      if (print === true) process.stdout.write(`\n${waterfall}`);
+      else print(waterfall, trace);
+    },
+  });
+
+  const server = createServer(createReceiverApp(assembler));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
+    port: actualPort,
+    traces: () => assembler.traces(),
+    trace: (traceId) => assembler.trace(traceId.toLowerCase()),
+    close: async () => {
+      assembler.close();
+      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      // Exporters keep their connections alive; waiting for them to time out would stall the exit.
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

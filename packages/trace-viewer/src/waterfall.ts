@@ -1,0 +1,144 @@
+import { styleText } from 'node:util';
+import { byStartTime, type Span, type Trace } from './trace';
+
+export interface WaterfallRow {
+  span: Span;
+  depth: number;
+  /** The span names a parent that has not arrived (yet), so it is shown at the top level. */
+  orphan: boolean;
+}
+
+/**
+ * Spans in waterfall order: depth first, every child under its parent, siblings by start time.
+ * Spans whose parent is missing start a tree of their own at the top level, in start-time order
+ * with the real roots, so nothing received is ever hidden.
+ */
+export function waterfallRows(spans: readonly Span[]): WaterfallRow[] {
+  const sorted = [...spans].sort(byStartTime);
+  const ids = new Set(sorted.map((span) => span.spanId));
+  const children = new Map<string, Span[]>();
+  for (const span of sorted) {
+    if (span.parentSpanId !== null && ids.has(span.parentSpanId)) {
+      const siblings = children.get(span.parentSpanId) ?? [];
+      siblings.push(span);
+      children.set(span.parentSpanId, siblings);
+    }
+  }
+
+  const rows: WaterfallRow[] = [];
+  const visited = new Set<string>();
+  const visit = (span: Span, depth: number, orphan: boolean) => {
+    if (visited.has(span.spanId)) return;
+    visited.add(span.spanId);
+    rows.push({ span, depth, orphan });
+    for (const child of children.get(span.spanId) ?? []) visit(child, depth + 1, false);
+  };
+  for (const span of sorted) {
+    const hasParent = span.parentSpanId !== null && ids.has(span.parentSpanId);
+    if (!hasParent) visit(span, 0, span.parentSpanId !== null);
+  }
+  // Only a parent cycle (which no correct tracer sends) leaves spans unvisited: show them anyway.
+  for (const span of sorted) visit(span, 0, true);
+  return rows;
+}
+
+/** Where a span's bar starts and how long it is, in cells of a bar `width` cells wide. */
+export function barPlacement(
+  span: Pick<Span, 'startTimeUnixNano' | 'endTimeUnixNano'>,
+  trace: Pick<Trace, 'startTimeUnixNano' | 'endTimeUnixNano'>,
+  width: number,
+): { offset: number; length: number } {
+  const traceStart = BigInt(trace.startTimeUnixNano);
+  const total = Number(BigInt(trace.endTimeUnixNano) - traceStart);
+  if (total <= 0) return { offset: 0, length: 1 };
+  const from = Number(BigInt(span.startTimeUnixNano) - traceStart) / total;
+  const to = Number(BigInt(span.endTimeUnixNano) - traceStart) / total;
+  const offset = Math.min(width - 1, Math.max(0, Math.floor(from * width)));
+  // Even the shortest span gets one cell, so it stays visible.
+  const end = Math.min(width, Math.max(offset + 1, Math.ceil(to * width)));
+  return { offset, length: end - offset };
+}
+
+export interface WaterfallOptions {
+  /** ANSI colours; the caller decides (a TTY without NO_COLOR). */
+  color?: boolean;
+  /** Cells in the timeline bar. */
+  barWidth?: number;
+  /** Longest indented span name before it is cut with an ellipsis. */
+  maxNameWidth?: number;
+  /** A note after the trace id, e.g. that this is an update with late spans. */
+  note?: string;
+}
+
+/** A colour or modifier name, or a list of them. */
+type Style = Parameters<typeof styleText>[0];
+
+const SERVICE_COLORS: readonly Style[] = ['cyan', 'magenta', 'yellow', 'green', 'blue'];
+
+export function formatDuration(ms: number): string {
+  return `${ms < 1 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
+}
+
+function fit(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+}
+
+/**
+ * A trace as text, one line per span (bars shortened here):
+ *
+ *   trace 18e142a5f58a079043561f5c2ae54538  kennels: GET /api/v1/kennels/:id  223.1 ms, 23 spans
+ *   kennels    GET /api/v1/kennels/:id                  223.1 ms  |████████████████████|
+ *   kennels      request handler                        222.0 ms  |████████████████████|
+ *   kennels        kennels.find_kennel                   0.16 ms  |█                   |
+ *   kennels        kennels.fetch_dog_ids                108.2 ms  |██████████          |
+ *   ...
+ *   dogs                   dogs.find_dog                100.9 ms  |          ██████████|
+ *
+ * The bar is the span's place on the trace's own timeline, so spans that overlap (the parallel
+ * dog look-ups) show as bars on the same stretch of it.
+ */
+export function renderWaterfall(trace: Trace, options: WaterfallOptions = {}): string {
+  const { color = false, barWidth = 40, maxNameWidth = 48 } = options;
+  const paint = (style: Style, text: string) => (color ? styleText(style, text, { validateStream: false }) : text);
+
+  const rows = waterfallRows(trace.spans);
+  const serviceColors = new Map<string, Style>();
+  for (const { span } of rows) {
+    if (!serviceColors.has(span.serviceName)) {
+      serviceColors.set(span.serviceName, SERVICE_COLORS[serviceColors.size % SERVICE_COLORS.length]!);
+    }
+  }
+  const serviceWidth = Math.max(...rows.map(({ span }) => span.serviceName.length));
+  const nameWidth = Math.min(maxNameWidth, Math.max(...rows.map(({ span, depth }) => depth * 2 + span.name.length)));
+  const durationWidth = Math.max(...rows.map(({ span }) => formatDuration(span.durationMs).length));
+
+  const summary = [
+    trace.rootSpanName ? `${trace.rootServiceName}: ${trace.rootSpanName}` : 'root span not received',
+    `${formatDuration(trace.durationMs)}, ${trace.spanCount} span${trace.spanCount === 1 ? '' : 's'}`,
+    trace.errorCount ? paint(['red', 'bold'], `${trace.errorCount} error${trace.errorCount === 1 ? '' : 's'}`) : '',
+    trace.droppedSpans ? `${trace.droppedSpans} spans dropped` : '',
+    options.note ?? '',
+  ].filter(Boolean);
+  const lines = [`${paint('bold', `trace ${trace.traceId}`)}  ${summary.join('  ')}`];
+
+  for (const { span, depth, orphan } of rows) {
+    const serviceColor = serviceColors.get(span.serviceName)!;
+    const isError = span.status.code === 'ERROR';
+    const { offset, length } = barPlacement(span, trace, barWidth);
+    const bar =
+      ' '.repeat(offset) + paint(isError ? 'red' : serviceColor, '█'.repeat(length)) + ' '.repeat(barWidth - offset - length);
+    const marks = [
+      isError ? paint(['red', 'bold'], `✗ ${span.status.message ?? 'error'}`) : '',
+      orphan ? paint('dim', '(parent not received)') : '',
+    ].filter(Boolean);
+    const line = [
+      paint(serviceColor, span.serviceName.padEnd(serviceWidth)),
+      fit(' '.repeat(depth * 2) + span.name, nameWidth),
+      formatDuration(span.durationMs).padStart(durationWidth),
+      `|${bar}|`,
+      ...marks,
+    ].join('  ');
+    lines.push(line);
+  }
+  return `${lines.join('\n')}\n`;
+}

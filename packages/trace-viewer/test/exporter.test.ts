@@ -1,0 +1,155 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Trace } from '../src/trace';
+import { startTraceViewer, type TraceViewer } from '../src/viewer';
+
+/*
+ * The real thing: the built dogs service, preloaded with @dogbook/tracing like in `pnpm dev`,
+ * exports its spans with the OpenTelemetry OTLP/HTTP JSON exporter to a viewer in this process.
+ * (turbo runs @dogbook/dogs#build before this package's tests; see this package's turbo.json.)
+ */
+const DOGS_DIR = join(__dirname, '..', '..', '..', 'services', 'dogs');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** `00-<trace id>-<span id>-01` -> its parts. */
+function parseTraceResponse(header: string | null): { traceId: string; spanId: string } {
+  const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/.exec(header ?? '');
+  if (!match) throw new Error(`no valid traceresponse header: ${header}`);
+  return { traceId: match[1]!, spanId: match[2]! };
+}
+
+describe('the viewer fed by a real service', () => {
+  let viewer: TraceViewer;
+  let dogs: ChildProcess | undefined;
+  let dogsUrl: string;
+  const printed: string[] = [];
+  let dogsOutput = '';
+
+  const finishedTrace = (traceId: string) =>
+    waitFor(`trace ${traceId} to finish in the viewer`, () => {
+      const trace = viewer.trace(traceId);
+      return trace?.finished ? trace : undefined;
+    });
+
+  beforeAll(async () => {
+    if (!existsSync(join(DOGS_DIR, 'dist', 'server.js'))) {
+      throw new Error('services/dogs is not built: run `pnpm build` first');
+    }
+    viewer = await startTraceViewer({ port: 0, quietMs: 300, print: (waterfall) => printed.push(waterfall) });
+    const port = await freePort();
+    dogsUrl = `http://127.0.0.1:${port}`;
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      SIMULATED_LATENCY_MS: '0',
+      LOG_LEVEL: 'warn',
+      OTEL_EXPORTER_OTLP_ENDPOINT: viewer.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    };
+    for (const name of ['OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES', 'OTEL_TRACES_EXPORTER', 'OTEL_SDK_DISABLED']) {
+      delete env[name];
+    }
+    dogs = spawn(process.execPath, ['--require', '@dogbook/tracing/register', 'dist/server.js'], {
+      cwd: DOGS_DIR,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    dogs.stdout!.on('data', (chunk: Buffer) => (dogsOutput += chunk.toString()));
+    dogs.stderr!.on('data', (chunk: Buffer) => (dogsOutput += chunk.toString()));
+
+    await waitFor('the dogs service to be ready', async () => {
+      if (dogs?.exitCode !== null) throw new Error(`dogs exited early:\n${dogsOutput}`);
+      const ready = await fetch(`${dogsUrl}/readyz`).catch(() => undefined);
+      return ready?.ok ? true : undefined;
+    });
+  }, 20_000);
+
+  afterAll(async () => {
+    if (dogs && dogs.exitCode === null) {
+      const exited = new Promise((resolve) => dogs!.once('exit', resolve));
+      dogs.kill('SIGTERM');
+      await Promise.race([exited, sleep(5_000)]);
+      if (dogs.exitCode === null) dogs.kill('SIGKILL');
+    }
+    await viewer?.close();
+  });
+
+  it('when the service answers a request, then the trace named by its traceresponse header arrives with every span', async () => {
+    const response = await fetch(`${dogsUrl}/api/v1/dogs/3`);
+    expect(await response.json()).toEqual({ id: 3, name: 'Möhre' });
+    const { traceId, spanId } = parseTraceResponse(response.headers.get('traceresponse'));
+
+    const trace: Trace = await finishedTrace(traceId);
+
+    const byName = new Map(trace.spans.map((span) => [span.name, span]));
+    const server = byName.get('GET /api/v1/dogs/:id');
+    const handler = byName.get('request handler');
+    const findDog = byName.get('dogs.find_dog');
+    expect(server).toMatchObject({ spanId, parentSpanId: null, kind: 'SERVER', serviceName: 'dogs' });
+    expect(server?.attributes).toMatchObject({ 'http.route': '/api/v1/dogs/:id', 'http.response.status_code': 200 });
+    expect(handler).toMatchObject({ parentSpanId: spanId, kind: 'INTERNAL', serviceName: 'dogs' });
+    expect(findDog).toMatchObject({
+      parentSpanId: handler?.spanId,
+      kind: 'INTERNAL',
+      attributes: { 'dogbook.dog.id': 3, 'dogbook.dog.found': true },
+      status: { code: 'UNSET' },
+    });
+    expect(trace).toMatchObject({ rootServiceName: 'dogs', rootSpanName: 'GET /api/v1/dogs/:id', errorCount: 0 });
+    expect(BigInt(findDog!.startTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(server!.startTimeUnixNano));
+  });
+
+  it('when a trace is finished, then GET /api/traces lists it first and its waterfall was printed under its id', async () => {
+    const response = await fetch(`${dogsUrl}/api/v1/dogs/4`);
+    const { traceId } = parseTraceResponse(response.headers.get('traceresponse'));
+    await finishedTrace(traceId);
+
+    const listed = (await (await fetch(`${viewer.url}/api/traces`)).json()) as Trace[];
+
+    expect(listed[0]?.traceId).toBe(traceId);
+    const waterfall = printed.find((text) => text.startsWith(`trace ${traceId}`));
+    expect(waterfall?.split('\n').slice(1, 4)).toEqual([
+      expect.stringMatching(/^dogs {2}GET \/api\/v1\/dogs\/:id +[\d.]+ ms {2}\|█+ *\|$/),
+      expect.stringMatching(/^dogs {4}request handler +[\d.]+ ms {2}\| *█+ *\|$/),
+      expect.stringMatching(/^dogs {6}dogs\.find_dog +[\d.]+ ms {2}\| *█+ *\|$/),
+    ]);
+  });
+
+  it('when the request fails, then the failing span is marked as an error in the trace and the waterfall', async () => {
+    const response = await fetch(`${dogsUrl}/api/v1/dogs/99`);
+    expect(response.status).toBe(404);
+    const { traceId } = parseTraceResponse(response.headers.get('traceresponse'));
+
+    const trace = await finishedTrace(traceId);
+
+    const failed = trace.spans.filter((span) => span.status.code === 'ERROR');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.map((span) => span.status.message)).toContain('no dog with id 99');
+    const waterfall = printed.find((text) => text.startsWith(`trace ${traceId}`));
+    expect(waterfall).toContain('✗ no dog with id 99');
+  });
+});

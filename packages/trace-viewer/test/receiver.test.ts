@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Trace } from '../src/trace';
+import { startTraceViewer, type TraceViewer } from '../src/viewer';
+
+type ErrorBody = { error: string };
+
+/** An OTLP/JSON export request as the OpenTelemetry JS exporter writes it. */
+const exportRequest = {
+  resourceSpans: [
+    {
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'kennels' } }] },
+      scopeSpans: [
+        {
+          scope: { name: 'kennels' },
+          spans: [
+            {
+              traceId: '5B8AA5A2D2C872E8321CF37308D69DF2',
+              spanId: '051581bf3cb55c13',
+              name: 'GET /api/v1/kennels/:id',
+              kind: 2,
+              startTimeUnixNano: '1700000000000000000',
+              endTimeUnixNano: '1700000000212000000',
+              attributes: [
+                { key: 'http.response.status_code', value: { intValue: 200 } },
+                { key: 'dogbook.kennel.id', value: { intValue: '2' } },
+                { key: 'dogbook.kennel.found', value: { boolValue: true } },
+                { key: 'ratio', value: { doubleValue: 0.5 } },
+                { key: 'ids', value: { arrayValue: { values: [{ intValue: 3 }, { intValue: 4 }] } } },
+              ],
+              status: { code: 0 },
+            },
+            {
+              traceId: '5b8aa5a2d2c872e8321cf37308d69df2',
+              spanId: 'a0b1c2d3e4f50617',
+              parentSpanId: '051581bf3cb55c13',
+              name: 'kennels.fetch_dog_ids',
+              kind: 1,
+              startTimeUnixNano: 1700000000001000000,
+              endTimeUnixNano: '1700000000102000000',
+              status: { code: 2, message: 'timeout of 2000ms exceeded' },
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+describe('the OTLP/HTTP receiver', () => {
+  let viewer: TraceViewer;
+
+  const post = (path: string, body: string | Uint8Array, contentType = 'application/json') =>
+    fetch(`${viewer.url}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+  beforeAll(async () => {
+    viewer = await startTraceViewer({ port: 0, print: false, quietMs: 50 });
+  });
+  afterAll(async () => {
+    await viewer.close();
+  });
+
+  it('when an OTLP/JSON export arrives, then its spans are served by GET /api/traces/:traceId in the documented shape', async () => {
+    const response = await post('/v1/traces', JSON.stringify(exportRequest));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({});
+
+    const trace = (await (await fetch(`${viewer.url}/api/traces/5b8aa5a2d2c872e8321cf37308d69df2`)).json()) as Trace;
+
+    expect(trace).toMatchObject({
+      traceId: '5b8aa5a2d2c872e8321cf37308d69df2',
+      spanCount: 2,
+      errorCount: 1,
+      rootServiceName: 'kennels',
+      rootSpanName: 'GET /api/v1/kennels/:id',
+      durationMs: 212,
+    });
+    expect(trace.spans[0]).toEqual({
+      traceId: '5b8aa5a2d2c872e8321cf37308d69df2',
+      spanId: '051581bf3cb55c13',
+      parentSpanId: null,
+      name: 'GET /api/v1/kennels/:id',
+      kind: 'SERVER',
+      serviceName: 'kennels',
+      startTimeUnixNano: '1700000000000000000',
+      endTimeUnixNano: '1700000000212000000',
+      durationMs: 212,
+      attributes: {
+        'http.response.status_code': 200,
+        'dogbook.kennel.id': 2,
+        'dogbook.kennel.found': true,
+        ratio: 0.5,
+        ids: [3, 4],
+      },
+      status: { code: 'UNSET' },
+    });
+    expect(trace.spans[1]).toMatchObject({
+      parentSpanId: '051581bf3cb55c13',
+      kind: 'INTERNAL',
+      status: { code: 'ERROR', message: 'timeout of 2000ms exceeded' },
+    });
+  });
+
+  it('when the exporter sends protobuf, then the answer is 415 naming the setting to change', async () => {
+    const response = await post('/v1/traces', new Uint8Array([0x0a, 0x00]), 'application/x-protobuf');
+
+    expect(response.status).toBe(415);
+    expect(((await response.json()) as ErrorBody).error).toContain('OTEL_EXPORTER_OTLP_PROTOCOL=http/json');
+  });
+
+  it('when the body is not JSON, then the answer is a 400 JSON error', async () => {
+    const response = await post('/v1/traces', '{"resourceSpans": [');
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toHaveProperty('error');
+  });
+
+  it('when the JSON is not an OTLP export, then the answer is a 400 naming the problem, and nothing is stored', async () => {
+    const before = viewer.traces().length;
+    const badIds = structuredClone(exportRequest);
+    badIds.resourceSpans[0]!.scopeSpans[0]!.spans[1]!.spanId = 'not-hex';
+
+    const responses = await Promise.all([
+      post('/v1/traces', JSON.stringify({ resourceSpans: 'many' })),
+      post('/v1/traces', JSON.stringify([1, 2, 3])),
+      post('/v1/traces', JSON.stringify(badIds)),
+    ]);
+
+    expect(responses.map((response) => response.status)).toEqual([400, 400, 400]);
+    const errors = await Promise.all(responses.map(async (response) => ((await response.json()) as ErrorBody).error));
+    expect(errors[0]).toContain('resourceSpans');
+    expect(errors[2]).toContain('resourceSpans.0.scopeSpans.0.spans.1.spanId');
+    expect(viewer.traces()).toHaveLength(before);
+  });
+
+  it('when the body is larger than 5 MB, then the answer is 413', async () => {
+    const response = await post('/v1/traces', `{"padding":"${'x'.repeat(5 * 1024 * 1024)}"}`);
+
+    expect(response.status).toBe(413);
+  });
+
+  it('when logs or metrics are sent, then they are accepted with 200 and ignored', async () => {
+    const logs = await post('/v1/logs', '{"resourceLogs":[]}');
+    const metrics = await post('/v1/metrics', new Uint8Array([1, 2, 3]), 'application/x-protobuf');
+
+    expect([logs.status, metrics.status]).toEqual([200, 200]);
+    expect(await logs.json()).toEqual({});
+  });
+
+  it('when a trace id is unknown, then GET /api/traces/:traceId answers 404 with a JSON error', async () => {
+    const response = await fetch(`${viewer.url}/api/traces/${'0'.repeat(32)}`);
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toHaveProperty('error');
+  });
+});

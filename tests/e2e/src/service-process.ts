@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export type ServiceName = 'kennels' | 'inventory' | 'dogs';
+
+export type Env = Record<string, string>;
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Milliseconds from the stop signal (or from the start, when nobody stopped it) to the exit. */
+  afterMs: number;
+}
+
+export interface ServiceProcess {
+  readonly name: ServiceName;
+  readonly port: number;
+  readonly url: string;
+  readonly env: Env;
+  /** stdout and stderr so far, as they arrived. */
+  output(): string;
+  /** Whether the process is still running. */
+  running(): boolean;
+  /** Resolves once the process has exited, however that happened. */
+  readonly exited: Promise<Exit>;
+  /** Sends `signal` (SIGTERM by default) and waits for the exit; SIGKILL if it has not gone after `graceMs`. */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<Exit>;
+}
+
+/** The test runner's own settings must not leak into a service: each test says what it runs with. */
+function inheritedEnv(): Env {
+  const env: Env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined) continue;
+    if (key.startsWith('OTEL_') || key.startsWith('VITEST') || key === 'NODE_OPTIONS') continue;
+    if (['PORT', 'LOG_LEVEL', 'INVENTORY_URL', 'DOGS_URL', 'DOWNSTREAM_TIMEOUT_MS', 'SIMULATED_LATENCY_MS'].includes(key)) continue;
+    env[key] = value;
+  }
+  return env;
+}
+
+export function serviceDir(name: ServiceName): string {
+  return dirname(require.resolve(`@dogbook/${name}/package.json`));
+}
+
+async function waitUntilHealthy(url: string, deadline: number, output: () => string, running: () => boolean) {
+  for (;;) {
+    if (!running()) throw new Error(`the service at ${url} exited while starting:\n${output()}`);
+    try {
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`the service at ${url} was not healthy in time:\n${output()}`);
+    await sleep(50);
+  }
+}
+
+/**
+ * Starts a built service the way `pnpm start` does (`node --require @dogbook/tracing/register
+ * dist/server.js` in the service's folder) and resolves once its /healthz answers.
+ */
+export async function startService(name: ServiceName, port: number, env: Env): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['--require', '@dogbook/tracing/register', 'dist/server.js'], {
+    cwd: serviceDir(name),
+    env: { ...inheritedEnv(), ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+
+  // Should the test run end without stopping it, the service must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  let since = Date.now();
+  let exitedAlready = false;
+  const exited = new Promise<Exit>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exitedAlready = true;
+      process.off('exit', killOnExit);
+      resolve({ code, signal, afterMs: Date.now() - since });
+    });
+  });
+
+  const url = `http://127.0.0.1:${port}`;
+  const service: ServiceProcess = {
+    name,
+    port,
+    url,
+    env,
+    output: () => output,
+    running: () => !exitedAlready,
+    exited,
+    async stop(signal = 'SIGTERM', graceMs = 10_000) {
+      if (!exitedAlready) {
+        since = Date.now();
+        child.kill(signal);
+        const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(killer);
+      }
+      return exited;
+    },
+  };
+
+  try {
+    await waitUntilHealthy(url, Date.now() + 15_000, () => output, () => !exitedAlready);
+  } catch (error) {
+    await service.stop('SIGKILL');
+    throw error;
+  }
+  return service;
+}

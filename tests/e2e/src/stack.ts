@@ -1,0 +1,95 @@
+import { startNginx, type RunningNginx } from '@dogbook/nginx';
+import { startTraceViewer, type TraceViewer } from '@dogbook/trace-viewer';
+import { freePort } from './ports';
+import { startService, type Env, type Exit, type ServiceName, type ServiceProcess } from './service-process';
+
+export interface StackOptions {
+  /** Put real nginx, with the project's template, in front of the services. */
+  gateway: boolean;
+  /** Where the services send spans: a trace viewer (the default), or a port where nothing listens. */
+  receiver?: 'viewer' | 'down';
+  /** Settings per service, on top of the stack's own. */
+  env?: Partial<Record<ServiceName, Env>>;
+}
+
+export interface Stack {
+  /** The OTLP receiver, unless the stack runs with the receiver down. */
+  readonly viewer: TraceViewer | undefined;
+  readonly gateway: RunningNginx | undefined;
+  /** Where requests enter: nginx, or kennels itself when the stack runs without a gateway. */
+  readonly entry: string;
+  service(name: ServiceName): ServiceProcess;
+  /** Stops one service (SIGTERM unless told otherwise) and waits for it to exit. */
+  stop(name: ServiceName, signal?: NodeJS.Signals): Promise<Exit>;
+  /** Starts one service again, on the same port, with its usual settings plus `env`. */
+  restart(name: ServiceName, env?: Env): Promise<ServiceProcess>;
+  close(): Promise<void>;
+}
+
+const NAMES: ServiceName[] = ['kennels', 'inventory', 'dogs'];
+
+/**
+ * The whole of DogBook on 127.0.0.1: the three built services as separate processes exporting
+ * OTLP/JSON to a trace viewer, and nginx in front of them.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const viewer = options.receiver === 'down' ? undefined : await startTraceViewer({ port: 0, print: false });
+  const receiverUrl = viewer?.url ?? `http://127.0.0.1:${await freePort()}`;
+  const ports = { kennels: await freePort(), inventory: await freePort(), dogs: await freePort() };
+  const local = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
+
+  const common: Env = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    // Spans reach the receiver a tenth of a second after they end, not five seconds.
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+  };
+  const baseEnv: Record<ServiceName, Env> = {
+    kennels: { ...common, INVENTORY_URL: local('inventory'), DOGS_URL: local('dogs'), ...options.env?.kennels },
+    inventory: { ...common, SIMULATED_LATENCY_MS: '20', ...options.env?.inventory },
+    dogs: { ...common, SIMULATED_LATENCY_MS: '20', ...options.env?.dogs },
+  };
+
+  const services = new Map<ServiceName, ServiceProcess>();
+  let gateway: RunningNginx | undefined;
+  const close = async () => {
+    // Nothing is asserted on a process after the test: SIGKILL is the quickest clean-up.
+    await Promise.all([...services.values()].map((service) => service.stop('SIGKILL')));
+    await gateway?.stop();
+    await viewer?.close();
+  };
+
+  try {
+    const started = await Promise.all(NAMES.map((name) => startService(name, ports[name], baseEnv[name])));
+    for (const service of started) services.set(service.name, service);
+    if (options.gateway) {
+      gateway = await startNginx({
+        port: await freePort(),
+        upstreams: {
+          kennels: `127.0.0.1:${ports.kennels}`,
+          inventory: `127.0.0.1:${ports.inventory}`,
+          dogs: `127.0.0.1:${ports.dogs}`,
+        },
+      });
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+
+  const service = (name: ServiceName) => services.get(name)!;
+  return {
+    viewer,
+    gateway,
+    entry: gateway?.url ?? local('kennels'),
+    service,
+    stop: (name, signal = 'SIGTERM') => service(name).stop(signal),
+    async restart(name, env = {}) {
+      await service(name).stop();
+      const restarted = await startService(name, ports[name], { ...baseEnv[name], ...env });
+      services.set(name, restarted);
+      return restarted;
+    },
+    close,
+  };
+}

@@ -1,0 +1,143 @@
+import { keyPaths, readJson, readYaml } from './files';
+
+/** The parts of each configuration file the checks read; everything else stays `unknown`. */
+
+export interface TempoConfig {
+  server?: { http_listen_port?: number };
+  distributor?: { receivers?: { otlp?: { protocols?: Record<string, { endpoint?: string } | null> } } };
+  metrics_generator?: { storage?: { path?: string; remote_write?: Array<{ url?: string; send_exemplars?: boolean }> } };
+  storage?: { trace?: { wal?: { path?: string }; local?: { path?: string } } };
+  overrides?: Record<string, unknown> & {
+    defaults?: { metrics_generator?: { processors?: string[]; trace_id_label_name?: string } };
+  };
+  [key: string]: unknown;
+}
+
+export interface CollectorConfig {
+  extensions?: Record<string, { endpoint?: string } | null>;
+  receivers?: Record<string, { protocols?: Record<string, { endpoint?: string } | null> } | null>;
+  processors?: Record<string, unknown>;
+  exporters?: Record<string, { endpoint?: string } | null>;
+  service?: {
+    extensions?: string[];
+    pipelines?: Record<string, { receivers?: string[]; processors?: string[]; exporters?: string[] }>;
+  };
+}
+
+export interface LokiConfig {
+  auth_enabled?: boolean;
+  server?: { http_listen_port?: number };
+  common?: { path_prefix?: string };
+  schema_config?: { configs?: Array<{ store?: string; schema?: string }> };
+  limits_config?: { allow_structured_metadata?: boolean };
+}
+
+export interface PrometheusConfig {
+  scrape_configs?: Array<{ job_name: string; static_configs?: Array<{ targets?: string[] }> }>;
+}
+
+export interface Datasource {
+  name: string;
+  uid: string;
+  type: string;
+  url: string;
+  jsonData?: Record<string, unknown>;
+}
+
+export interface DashboardTarget {
+  refId: string;
+  datasource?: { type?: string; uid?: string };
+  expr?: string;
+  query?: string;
+  queryType?: string;
+}
+
+export interface DashboardPanel {
+  id: number;
+  type: string;
+  title: string;
+  datasource?: { type?: string; uid?: string };
+  targets?: DashboardTarget[];
+}
+
+export interface Dashboard {
+  uid: string;
+  title: string;
+  panels: DashboardPanel[];
+  templating?: { list?: Array<{ name: string; datasource?: { uid?: string }; definition?: string }> };
+}
+
+export const loadTempo = () => readYaml<TempoConfig>('tempo.yaml');
+export const loadCollector = () => readYaml<CollectorConfig>('otel-config.yaml');
+export const loadLoki = () => readYaml<LokiConfig>('loki.yaml');
+export const loadPrometheus = () => readYaml<PrometheusConfig>('prometheus.yaml');
+export const loadDatasources = () =>
+  readYaml<{ datasources: Datasource[] }>('grafana/provisioning/datasources/datasources.yaml').datasources;
+export const loadDashboardProviders = () =>
+  readYaml<{ providers: Array<{ options?: { path?: string } }> }>('grafana/provisioning/dashboards/dashboards.yaml')
+    .providers;
+export const loadDashboard = () => readJson<Dashboard>('grafana/dashboards/dogbook.json');
+
+/**
+ * Keys that Tempo 3.0 removed (its upgrade guide and `tempo-cli migrate config`). Tempo parses its
+ * configuration strictly, so any of these stops it at start; they are what 2.x tutorials still show.
+ */
+export const REMOVED_IN_TEMPO_3 = [
+  'ingester',
+  'ingester_client',
+  'compactor',
+  'metrics_generator_client',
+  'partition_ring_live_store',
+  'metrics_generator.traces_storage',
+  'metrics_generator.traces_query_storage',
+  'metrics_generator.local_blocks',
+  'metrics_generator.processor.local_blocks',
+  'querier.query_live_store',
+  'query_frontend.search.query_ingesters_until',
+  'ingest.enabled',
+  'block_builder.block',
+  'live_store.block_config',
+  'distributor.receivers.opencensus',
+  // Flat ("legacy") overrides: Tempo 3 refuses them unless enable_legacy_overrides is set.
+  'overrides.metrics_generator_processors',
+  'overrides.ingestion_rate_limit_bytes',
+  'overrides.ingestion_burst_size_bytes',
+  'overrides.max_bytes_per_trace',
+  'overrides.max_traces_per_user',
+  // Removed earlier, still in old tutorials.
+  'search_enabled',
+  'metrics_generator_enabled',
+  'use_otel_tracer',
+];
+
+export function removedTempoKeys(tempo: TempoConfig): string[] {
+  const present = new Set(keyPaths(tempo));
+  const removed = REMOVED_IN_TEMPO_3.filter((key) => present.has(key)).map(
+    (key) => `tempo.yaml sets ${key}, which Tempo 3 removed`,
+  );
+  const processors = tempo.overrides?.defaults?.metrics_generator?.processors ?? [];
+  const localBlocks = processors.includes('local-blocks')
+    ? ['tempo.yaml enables the local-blocks processor, which Tempo 3 removed']
+    : [];
+  return [...removed, ...localBlocks];
+}
+
+/**
+ * Metric names Tempo's metrics-generator writes (modules/generator/processor/spanmetrics and
+ * servicegraphs), as Prometheus stores them: histograms as _bucket, _sum and _count.
+ */
+export const GENERATOR_METRICS = [
+  'traces_spanmetrics_calls_total',
+  'traces_spanmetrics_size_total',
+  ...['bucket', 'sum', 'count'].map((s) => `traces_spanmetrics_latency_${s}`),
+  'traces_service_graph_request_total',
+  'traces_service_graph_request_failed_total',
+  ...['server', 'client'].flatMap((side) =>
+    ['bucket', 'sum', 'count'].map((s) => `traces_service_graph_request_${side}_seconds_${s}`),
+  ),
+];
+
+/** The labels span metrics carry: the intrinsic dimensions, plus `le` on histograms. */
+export const SPAN_METRIC_LABELS = new Set(['service', 'span_name', 'span_kind', 'status_code', 'status_message', 'le', 'job', 'instance', 'source']);
+export const SPAN_KINDS = new Set(['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER']);
+export const STATUS_CODES = new Set(['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR']);
