@@ -8,5 +8,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    benchmark: {
+      include: ['bench/*.bench.ts'],
+    },
   },
 });

@@ -92,16 +92,33 @@ describe('kennels routes, with inventory and dogs up', () => {
   });
 });
 
+/**
+ * Asks kennels for `path` with its neighbours in the given state (down, or slow against the
+ * timeout), then stops them.
+ */
+async function askKennels(
+  path: string,
+  state: { inventoryDown?: boolean; dogsDown?: boolean; inventoryMs?: number; dogsMs?: number; timeoutMs?: number },
+) {
+  const neighbours = await startNeighbours({ inventoryMs: state.inventoryMs, dogsMs: state.dogsMs });
+  const app = createApp(
+    {
+      INVENTORY_URL: state.inventoryDown ? await deadUrl() : neighbours.inventoryUrl,
+      DOGS_URL: state.dogsDown ? await deadUrl() : neighbours.dogsUrl,
+      DOWNSTREAM_TIMEOUT_MS: state.timeoutMs ?? 2000,
+    },
+    silent,
+  );
+  try {
+    return await request(app).get(path);
+  } finally {
+    await neighbours.close();
+  }
+}
+
 describe('kennels routes, when a neighbour fails', () => {
   it('when the dogs service is down, then the kennel still lists its dog ids, with null names', async () => {
-    const neighbours = await startNeighbours();
-    const app = createApp(
-      { INVENTORY_URL: neighbours.inventoryUrl, DOGS_URL: await deadUrl(), DOWNSTREAM_TIMEOUT_MS: 2000 },
-      silent,
-    );
-
-    const res = await request(app).get('/api/v1/kennels/2');
-    await neighbours.close();
+    const res = await askKennels('/api/v1/kennels/2', { dogsDown: true });
 
     expect(res.status).toBe(200);
     expect(res.body.dogs).toEqual([
@@ -112,14 +129,7 @@ describe('kennels routes, when a neighbour fails', () => {
   });
 
   it('when the dogs service is slower than the timeout, then the kennel answers with null names', async () => {
-    const neighbours = await startNeighbours({ dogsMs: 1000 });
-    const app = createApp(
-      { INVENTORY_URL: neighbours.inventoryUrl, DOGS_URL: neighbours.dogsUrl, DOWNSTREAM_TIMEOUT_MS: 100 },
-      silent,
-    );
-
-    const res = await request(app).get('/api/v1/kennels/1');
-    await neighbours.close();
+    const res = await askKennels('/api/v1/kennels/1', { dogsMs: 1000, timeoutMs: 100 });
 
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -133,28 +143,14 @@ describe('kennels routes, when a neighbour fails', () => {
   });
 
   it('when the inventory service is down, then the answer is a JSON 502', async () => {
-    const neighbours = await startNeighbours();
-    const app = createApp(
-      { INVENTORY_URL: await deadUrl(), DOGS_URL: neighbours.dogsUrl, DOWNSTREAM_TIMEOUT_MS: 2000 },
-      silent,
-    );
-
-    const res = await request(app).get('/api/v1/kennels/2');
-    await neighbours.close();
+    const res = await askKennels('/api/v1/kennels/2', { inventoryDown: true });
 
     expect(res.status).toBe(502);
     expect(res.body).toEqual({ error: 'the inventory service did not answer for kennel 2' });
   });
 
   it('when the inventory service is slower than the timeout, then the answer is a JSON 502', async () => {
-    const neighbours = await startNeighbours({ inventoryMs: 1000 });
-    const app = createApp(
-      { INVENTORY_URL: neighbours.inventoryUrl, DOGS_URL: neighbours.dogsUrl, DOWNSTREAM_TIMEOUT_MS: 100 },
-      silent,
-    );
-
-    const res = await request(app).get('/api/v1/kennels');
-    await neighbours.close();
+    const res = await askKennels('/api/v1/kennels', { inventoryMs: 1000, timeoutMs: 100 });
 
     expect(res.status).toBe(502);
     expect(res.body.error).toMatch(/inventory service did not answer/);

@@ -8,7 +8,7 @@ import { SpanKind, SpanStatusCode, context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@dogbook/service-kit';
 import { createApp } from '../src/app';
 import { deadUrl, startNeighbours } from './neighbours';
@@ -31,16 +31,18 @@ function get(app: Parameters<typeof request>[0], path: string, headers: Record<s
   );
 }
 
-/** Spans end a moment after the response is sent; wait (bounded) until the root span is in. */
-async function traceOf(traceId: string): Promise<ReadableSpan[]> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
-    if (spans.some((span) => span.kind === SpanKind.SERVER && span.name.startsWith('GET /api/v1/kennels'))) {
+/** Spans end a moment after the response is sent; wait (bounded) until kennels' server span is in. */
+function traceOf(traceId: string): Promise<ReadableSpan[]> {
+  return vi.waitFor(
+    () => {
+      const spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
+      if (!spans.some((span) => span.kind === SpanKind.SERVER && span.name.startsWith('GET /api/v1/kennels'))) {
+        throw new Error(`no finished kennels server span for trace ${traceId}`);
+      }
       return spans;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`no finished kennels server span for trace ${traceId}`);
+    },
+    { timeout: 1_000, interval: 20 },
+  );
 }
 
 function traceResponse(res: request.Response) {

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { vi } from 'vitest';
 import type { RunningNginx } from '@dogbook/nginx';
 
 export type AccessLogEntry = Record<string, unknown>;
@@ -9,16 +9,17 @@ export async function waitForAccessLogEntry(
   matches: (entry: AccessLogEntry) => boolean,
   timeoutMs = 2_000,
 ): Promise<AccessLogEntry> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const entries = gateway
-      .accessLog()
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as AccessLogEntry);
-    const entry = entries.find(matches);
-    if (entry) return entry;
-    if (Date.now() > deadline) throw new Error(`no matching access log line; the log holds:\n${gateway.accessLog()}`);
-    await sleep(25);
-  }
+  return vi.waitFor(
+    () => {
+      const entry = gateway
+        .accessLog()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as AccessLogEntry)
+        .find(matches);
+      if (!entry) throw new Error(`no matching access log line; the log holds:\n${gateway.accessLog()}`);
+      return entry;
+    },
+    { timeout: timeoutMs, interval: 25 },
+  );
 }

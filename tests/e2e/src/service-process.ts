@@ -15,6 +15,7 @@ export interface Exit {
 
 export interface ServiceProcess {
   readonly name: ServiceName;
+  readonly pid: number;
   readonly port: number;
   readonly url: string;
   readonly env: Env;
@@ -60,10 +61,18 @@ async function waitUntilHealthy(url: string, deadline: number, output: () => str
 
 /**
  * Starts a built service the way `pnpm start` does (`node --require @dogbook/tracing/register
- * dist/server.js` in the service's folder) and resolves once its /healthz answers.
+ * dist/server.js` in the service's folder) and resolves once its /healthz answers. With
+ * `tracing: false` it starts without the preload, as an uninstrumented baseline.
  */
-export async function startService(name: ServiceName, port: number, env: Env): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--require', '@dogbook/tracing/register', 'dist/server.js'], {
+export async function startService(
+  name: ServiceName,
+  port: number,
+  env: Env,
+  { tracing = true }: { tracing?: boolean } = {},
+): Promise<ServiceProcess> {
+  // Without the preload, nothing is patched: the only true "tracing off" (OTEL_SDK_DISABLED is not).
+  const preload = tracing ? ['--require', '@dogbook/tracing/register'] : [];
+  const child = spawn(process.execPath, [...preload, 'dist/server.js'], {
     cwd: serviceDir(name),
     env: { ...inheritedEnv(), ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,6 +97,7 @@ export async function startService(name: ServiceName, port: number, env: Env): P
   const url = `http://127.0.0.1:${port}`;
   const service: ServiceProcess = {
     name,
+    pid: child.pid!,
     port,
     url,
     env,

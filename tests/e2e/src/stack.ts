@@ -10,6 +10,8 @@ export interface StackOptions {
   receiver?: 'viewer' | 'down';
   /** Settings per service, on top of the stack's own. */
   env?: Partial<Record<ServiceName, Env>>;
+  /** Start the services with the tracing preload (the default) or without it, as a baseline. */
+  tracing?: boolean;
 }
 
 export interface Stack {
@@ -50,6 +52,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     dogs: { ...common, SIMULATED_LATENCY_MS: '20', ...options.env?.dogs },
   };
 
+  const tracing = options.tracing ?? true;
   const services = new Map<ServiceName, ServiceProcess>();
   let gateway: RunningNginx | undefined;
   const close = async () => {
@@ -60,7 +63,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
-    const started = await Promise.all(NAMES.map((name) => startService(name, ports[name], baseEnv[name])));
+    const started = await Promise.all(
+      NAMES.map((name) => startService(name, ports[name], baseEnv[name], { tracing })),
+    );
     for (const service of started) services.set(service.name, service);
     if (options.gateway) {
       gateway = await startNginx({
@@ -86,7 +91,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stop: (name, signal = 'SIGTERM') => service(name).stop(signal),
     async restart(name, env = {}) {
       await service(name).stop();
-      const restarted = await startService(name, ports[name], { ...baseEnv[name], ...env });
+      const restarted = await startService(name, ports[name], { ...baseEnv[name], ...env }, { tracing });
       services.set(name, restarted);
       return restarted;
     },

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { vi } from 'vitest';
 import type { Span, Trace, TraceViewer } from '@dogbook/trace-viewer';
 
 /** `00-<trace id>-<span id>-<flags>` -> the trace id. */
@@ -32,15 +32,14 @@ export async function waitForTrace(
   complete: (trace: Trace) => boolean,
   timeoutMs = 5_000,
 ): Promise<Trace> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const trace = viewer.trace(traceId);
-    if (trace && complete(trace)) return trace;
-    if (Date.now() > deadline) {
-      throw new Error(`trace ${traceId} incomplete after ${timeoutMs} ms; it holds:\n${describe(trace)}`);
-    }
-    await sleep(50);
-  }
+  return vi.waitFor(
+    () => {
+      const trace = viewer.trace(traceId);
+      if (!trace || !complete(trace)) throw new Error(`trace ${traceId} incomplete; it holds:\n${describe(trace)}`);
+      return trace;
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
 
 /** Every span's parent is in the trace, and exactly one span has no parent. */

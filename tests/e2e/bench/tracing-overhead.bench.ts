@@ -1,0 +1,59 @@
+/**
+ * What tracing costs. `GET /api/v1/kennels/2` sent straight to kennels (no nginx), one request at
+ * a time, with the simulated database latency off: what is left is DogBook's own work, three
+ * processes and four HTTP calls per request. The same built services run twice: without the
+ * tracing preload, and with it, exporting every span over OTLP to a receiver.
+ *   pnpm bench
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import { startStack, type Stack } from '../src/stack';
+
+const PATH = '/api/v1/kennels/2';
+const NO_LATENCY = { inventory: { SIMULATED_LATENCY_MS: '0' }, dogs: { SIMULATED_LATENCY_MS: '0' } };
+const RUN = { time: 10_000, warmupTime: 2_000 };
+
+let untraced: Stack;
+let traced: Stack;
+let idleMemory: string;
+
+async function ask(stack: Stack): Promise<void> {
+  const response = await fetch(`${stack.entry}${PATH}`);
+  if (response.status !== 200) throw new Error(`${PATH} answered ${response.status}`);
+  await response.arrayBuffer();
+}
+
+/** Resident memory of a process, from Linux's /proc. */
+function rssMiB(pid: number): number {
+  const kib = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  return Math.round(kib / 1024);
+}
+
+function memoryOf(label: string, stack: Stack): string {
+  const names = ['kennels', 'inventory', 'dogs'] as const;
+  return `${label.padEnd(16)} ${names.map((name) => `${name} ${rssMiB(stack.service(name).pid)} MiB`).join(', ')}`;
+}
+
+describe(`GET ${PATH} on kennels, one request at a time`, () => {
+  beforeAll(async () => {
+    untraced = await startStack({ gateway: false, tracing: false, env: NO_LATENCY });
+    traced = await startStack({ gateway: false, env: NO_LATENCY });
+    idleMemory = `${memoryOf('without tracing', untraced)}\n${memoryOf('with tracing', traced)}`;
+  });
+
+  afterAll(async () => {
+    console.log(`\nResident memory, idle after start:\n${idleMemory}`);
+    // V8 grows its heap lazily while memory is plentiful: a ceiling seen under load, not a need.
+    console.log(`Resident memory after the runs:\n${memoryOf('without tracing', untraced)}\n${memoryOf('with tracing', traced)}`);
+    await Promise.all([untraced.close(), traced.close()]);
+  });
+
+  test('with and without tracing', { timeout: 120_000 }, async ({ bench }) => {
+    // Prints ops/s, mean and percentiles side by side; figures, not a pass/fail threshold.
+    await bench.compare(
+      bench('without tracing (no preload)', () => ask(untraced)),
+      bench('with tracing (preload, OTLP export)', () => ask(traced)),
+      RUN,
+    );
+  });
+});
