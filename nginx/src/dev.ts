@@ -5,7 +5,10 @@
 import { missingTools, startNginx } from './local-nginx';
 
 const PORT = 8080;
+/** Where `pnpm dev` runs the services: services/<name>/dev.env. */
 const KENNELS_PORT = 8081;
+const INVENTORY_PORT = 8082;
+const DOGS_PORT = 8083;
 
 async function main() {
   const missing = missingTools();
@@ -20,9 +23,12 @@ async function main() {
   }
   const gateway = await startNginx({
     port: PORT,
-    // All interfaces, like the services themselves in `pnpm dev`.
-    host: '0.0.0.0',
-    upstreams: { kennels: `127.0.0.1:${KENNELS_PORT}`, inventory: '127.0.0.1:8082', dogs: '127.0.0.1:8083' },
+    // startNginx listens on 127.0.0.1 only: on a workshop laptop the gateway stays off the network.
+    upstreams: {
+      kennels: `127.0.0.1:${KENNELS_PORT}`,
+      inventory: `127.0.0.1:${INVENTORY_PORT}`,
+      dogs: `127.0.0.1:${DOGS_PORT}`,
+    },
     echoErrors: true,
   });
   console.log(
