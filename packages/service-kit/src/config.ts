@@ -4,6 +4,11 @@ import { z } from 'zod';
 export const baseConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * `on` (a teaching demo) lets a request's baggage inject faults into this service's look-ups;
+   * `off` ignores every fault directive, as any real service must treat such input.
+   */
+  FAULT_INJECTION: z.enum(['on', 'off']).default('on'),
 });
 
 /**

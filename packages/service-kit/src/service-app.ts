@@ -1,6 +1,7 @@
 import express, { type Express, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import { errorHandler, notFound } from './errors';
+import { dogbookBaggage } from './faults';
 import type { Logger } from './logger';
 
 const HEALTH_PATHS = ['/healthz', '/readyz'];
@@ -10,12 +11,17 @@ export function markShuttingDown(app: Express): void {
   app.locals.shuttingDown = true;
 }
 
+export interface ServiceAppOptions {
+  /** FAULT_INJECTION: whether `dogbook.fault.*` baggage may slow or fail this service's look-ups. */
+  faultInjection?: boolean;
+}
+
 /**
- * The skeleton every DogBook service shares: request logging, health endpoints, the service's own
- * routes, then the JSON 404 and the one error handler. No `listen` here: tests drive the app
- * in-process, and serve() owns the port.
+ * The skeleton every DogBook service shares: request logging, health endpoints, the check of the
+ * request's `dogbook.*` baggage, the service's own routes, then the JSON 404 and the one error
+ * handler. No `listen` here: tests drive the app in-process, and serve() owns the port.
  */
-export function createServiceApp(logger: Logger, routes: Router): Express {
+export function createServiceApp(logger: Logger, routes: Router, { faultInjection = true }: ServiceAppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.locals.shuttingDown = false;
@@ -28,6 +34,7 @@ export function createServiceApp(logger: Logger, routes: Router): Express {
     const shuttingDown = Boolean(req.app.locals.shuttingDown);
     res.status(shuttingDown ? 503 : 200).json({ status: shuttingDown ? 'shutting down' : 'ready' });
   });
+  app.use(dogbookBaggage({ faultInjection }));
   app.use(routes);
   app.use(notFound);
   app.use(errorHandler);

@@ -8,7 +8,7 @@ const silent = createLogger('test', 'silent');
 
 describe('readConfig', () => {
   it('when the environment is empty, then every documented default applies', () => {
-    expect(readConfig(baseConfigSchema, {})).toEqual({ PORT: 8080, LOG_LEVEL: 'info' });
+    expect(readConfig(baseConfigSchema, {})).toEqual({ PORT: 8080, LOG_LEVEL: 'info', FAULT_INJECTION: 'on' });
   });
 
   it('when a variable is malformed, then reading fails at once and names the variable', () => {

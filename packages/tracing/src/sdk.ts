@@ -3,6 +3,10 @@ import { dirname, join } from 'node:path';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { createInstrumentations } from './instrumentations';
 import { setActiveSdk } from './lifecycle';
+import { createSpanProcessors } from './span-processors';
+
+/** For tests that capture spans in memory and still want DogBook's baggage attributes. */
+export { createBaggageProcessor } from './span-processors';
 
 /**
  * `@dogbook/kennels` -> `kennels`: the name of the package whose script is being run, so each
@@ -41,6 +45,7 @@ export function startTracing(overrides: Partial<NodeSDKConfiguration> = {}): Nod
   const sdk = new NodeSDK({
     ...(serviceName ? { serviceName } : {}),
     instrumentations: [createInstrumentations()],
+    spanProcessors: createSpanProcessors(),
     ...overrides,
   });
   sdk.start();

@@ -1,4 +1,4 @@
-import { SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
+import { SpanStatusCode, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
 import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
@@ -7,11 +7,11 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { currentTraceId, formatTraceResponse, shutdownTracing, withSpan } from '../src/index';
-import { startTracing } from '../src/sdk';
+import { createBaggageProcessor, startTracing } from '../src/sdk';
 
 const exporter = new InMemorySpanExporter();
 const processor = new SimpleSpanProcessor({ exporter });
-const sdk = startTracing({ spanProcessors: [processor] });
+const sdk = startTracing({ spanProcessors: [createBaggageProcessor(), processor] });
 const tracer = trace.getTracer('test');
 
 /** The simple processor still exports asynchronously: flush before looking. */
@@ -65,6 +65,24 @@ describe('withSpan', () => {
 
   it('when no span is active, then there is no current trace id', () => {
     expect(currentTraceId()).toBeUndefined();
+  });
+});
+
+describe('the baggage span processor', () => {
+  it('when the baggage carries dogbook.* members, then every span gets them as attributes and nothing else', async () => {
+    const baggage = propagation.createBaggage({
+      'dogbook.learner': { value: 'alice' },
+      'dogbook.fault.dogs.4': { value: 'delay:300' },
+      'user.email': { value: 'alice@example.com' },
+    });
+
+    await context.with(propagation.setBaggage(context.active(), baggage), () =>
+      withSpan(tracer, 'test.parent', {}, () => withSpan(tracer, 'test.child', {}, async () => undefined)),
+    );
+
+    for (const name of ['test.parent', 'test.child']) {
+      expect((await finished(name)).attributes).toEqual({ 'dogbook.learner': 'alice', 'dogbook.fault.dogs.4': 'delay:300' });
+    }
   });
 });
 

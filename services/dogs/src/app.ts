@@ -5,8 +5,9 @@ import { createDogStore } from './dogs';
 import { dogRoutes } from './routes';
 
 export function createApp(
-  config: Pick<Config, 'SIMULATED_LATENCY_MS'>,
+  config: Pick<Config, 'SIMULATED_LATENCY_MS'> & Partial<Pick<Config, 'FAULT_INJECTION'>>,
   logger: Logger = createLogger('dogs'),
 ): Express {
-  return createServiceApp(logger, dogRoutes(createDogStore(config.SIMULATED_LATENCY_MS)));
+  const routes = dogRoutes(createDogStore(config.SIMULATED_LATENCY_MS));
+  return createServiceApp(logger, routes, { faultInjection: config.FAULT_INJECTION !== 'off' });
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { trace } from '@opentelemetry/api';
-import { withSpan } from '@dogbook/tracing';
+import { lookUp } from '@dogbook/service-kit';
 
 export interface Dog {
   id: number;
@@ -20,12 +20,13 @@ const tracer = trace.getTracer('dogs');
 
 /**
  * The dogs "database": in memory, with a simulated round trip so each look-up shows in the trace
- * with a real duration. Each look-up is a span of its own, named after the operation.
+ * with a real duration. Each look-up is a span of its own, named after the operation, where a
+ * `dogbook.fault.dogs[.<id>]` baggage member can add a delay or an error.
  */
 export function createDogStore(latencyMs: number) {
   return {
     findDog: (id: number) =>
-      withSpan(tracer, 'dogs.find_dog', { 'dogbook.dog.id': id }, async (span) => {
+      lookUp(tracer, 'dogs.find_dog', { service: 'dogs', id }, { 'dogbook.dog.id': id }, async (span) => {
         await sleep(latencyMs);
         const dog = DOGS.find((candidate) => candidate.id === id);
         span.setAttribute('dogbook.dog.found', dog !== undefined);
@@ -33,7 +34,7 @@ export function createDogStore(latencyMs: number) {
       }),
 
     listDogs: () =>
-      withSpan(tracer, 'dogs.list_dogs', {}, async (span) => {
+      lookUp(tracer, 'dogs.list_dogs', { service: 'dogs' }, {}, async (span) => {
         await sleep(latencyMs);
         span.setAttribute('dogbook.dog.count', DOGS.length);
         return DOGS;

@@ -5,8 +5,9 @@ import { createInventoryStore } from './inventory';
 import { inventoryRoutes } from './routes';
 
 export function createApp(
-  config: Pick<Config, 'SIMULATED_LATENCY_MS'>,
+  config: Pick<Config, 'SIMULATED_LATENCY_MS'> & Partial<Pick<Config, 'FAULT_INJECTION'>>,
   logger: Logger = createLogger('inventory'),
 ): Express {
-  return createServiceApp(logger, inventoryRoutes(createInventoryStore(config.SIMULATED_LATENCY_MS)));
+  const routes = inventoryRoutes(createInventoryStore(config.SIMULATED_LATENCY_MS));
+  return createServiceApp(logger, routes, { faultInjection: config.FAULT_INJECTION !== 'off' });
 }

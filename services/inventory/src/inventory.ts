@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { trace } from '@opentelemetry/api';
-import { withSpan } from '@dogbook/tracing';
+import { lookUp } from '@dogbook/service-kit';
 
 export interface KennelInventory {
   kennelId: number;
@@ -18,12 +18,13 @@ const tracer = trace.getTracer('inventory');
 
 /**
  * The inventory "database": in memory, with a simulated round trip so each look-up shows in the
- * trace with a real duration. Each look-up is a span of its own, named after the operation.
+ * trace with a real duration. Each look-up is a span of its own, named after the operation, where a
+ * `dogbook.fault.inventory[.<kennel id>]` baggage member can add a delay or an error.
  */
 export function createInventoryStore(latencyMs: number) {
   return {
     findDogIds: (kennelId: number) =>
-      withSpan(tracer, 'inventory.find_dog_ids', { 'dogbook.kennel.id': kennelId }, async (span) => {
+      lookUp(tracer, 'inventory.find_dog_ids', { service: 'inventory', id: kennelId }, { 'dogbook.kennel.id': kennelId }, async (span) => {
         await sleep(latencyMs);
         const entry = INVENTORY.find((candidate) => candidate.kennelId === kennelId);
         span.setAttribute('dogbook.kennel.found', entry !== undefined);
@@ -32,7 +33,7 @@ export function createInventoryStore(latencyMs: number) {
       }),
 
     listInventory: () =>
-      withSpan(tracer, 'inventory.list_inventory', {}, async (span) => {
+      lookUp(tracer, 'inventory.list_inventory', { service: 'inventory' }, {}, async (span) => {
         await sleep(latencyMs);
         span.setAttribute('dogbook.kennel.count', INVENTORY.length);
         return INVENTORY;

@@ -5,8 +5,9 @@ import { createNeighbours } from './neighbours';
 import { kennelRoutes } from './routes';
 
 export function createApp(
-  config: Pick<Config, 'INVENTORY_URL' | 'DOGS_URL' | 'DOWNSTREAM_TIMEOUT_MS'>,
+  config: Pick<Config, 'INVENTORY_URL' | 'DOGS_URL' | 'DOWNSTREAM_TIMEOUT_MS'> & Partial<Pick<Config, 'FAULT_INJECTION'>>,
   logger: Logger = createLogger('kennels'),
 ): Express {
-  return createServiceApp(logger, kennelRoutes(createNeighbours(config)));
+  const routes = kennelRoutes(createNeighbours(config));
+  return createServiceApp(logger, routes, { faultInjection: config.FAULT_INJECTION !== 'off' });
 }

@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import { withSpan } from '@dogbook/tracing';
+import { lookUp } from '@dogbook/service-kit';
 
 export interface Kennel {
   id: number;
@@ -14,16 +14,19 @@ const KENNELS: readonly Kennel[] = [
 
 const tracer = trace.getTracer('kennels');
 
-/** Kennel names are kennels' own data: an in-memory look-up, with a span like any data access. */
+/**
+ * Kennel names are kennels' own data: an in-memory look-up, with a span like any data access, where
+ * a `dogbook.fault.kennels[.<id>]` baggage member can add a delay or an error.
+ */
 export const findKennel = (id: number) =>
-  withSpan(tracer, 'kennels.find_kennel', { 'dogbook.kennel.id': id }, async (span) => {
+  lookUp(tracer, 'kennels.find_kennel', { service: 'kennels', id }, { 'dogbook.kennel.id': id }, async (span) => {
     const kennel = KENNELS.find((candidate) => candidate.id === id);
     span.setAttribute('dogbook.kennel.found', kennel !== undefined);
     return kennel;
   });
 
 export const listKennels = () =>
-  withSpan(tracer, 'kennels.list_kennels', {}, async (span) => {
+  lookUp(tracer, 'kennels.list_kennels', { service: 'kennels' }, {}, async (span) => {
     span.setAttribute('dogbook.kennel.count', KENNELS.length);
     return KENNELS;
   });

@@ -1,0 +1,77 @@
+import { diag } from '@opentelemetry/api';
+import { BaggageSpanProcessor } from '@opentelemetry/baggage-span-processor';
+import { OTLPTraceExporter as OtlpGrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  SimpleSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
+
+/**
+ * Baggage members DogBook copies onto spans. Baggage is untrusted input that every service
+ * forwards: only our own namespace becomes attributes, so a caller cannot fill the traces with keys
+ * of its choosing. The W3C baggage propagator already bounds the header (180 members, 4096 bytes).
+ */
+export const isDogbookBaggageKey = (key: string): boolean => key.startsWith('dogbook.');
+
+const OTLP_EXPORTERS: Record<string, () => SpanExporter> = {
+  // Each exporter reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, _HEADERS, _TIMEOUT... itself.
+  'http/protobuf': () => new OtlpProtobufExporter(),
+  'http/json': () => new OtlpJsonExporter(),
+  grpc: () => new OtlpGrpcExporter(),
+};
+
+function envNumber(name: string): number | undefined {
+  const value = Number(process.env[name]);
+  return process.env[name] && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** The OTEL_BSP_* settings, which SDK 3's BatchSpanProcessor does not read by itself. */
+function batchProcessor(exporter: SpanExporter): SpanProcessor {
+  return new BatchSpanProcessor({
+    exporter,
+    maxQueueSize: envNumber('OTEL_BSP_MAX_QUEUE_SIZE'),
+    maxExportBatchSize: envNumber('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+    scheduledDelayMillis: envNumber('OTEL_BSP_SCHEDULE_DELAY'),
+    exportTimeoutMillis: envNumber('OTEL_BSP_EXPORT_TIMEOUT'),
+  });
+}
+
+/**
+ * The exporters OTEL_TRACES_EXPORTER names (otlp, the default; console; none), each behind the
+ * processor the SDK would give it. NodeSDK builds these itself only when it is given no span
+ * processors at all, and DogBook adds one, so they are built here, from the same variables.
+ */
+function exportProcessorsFromEnv(): SpanProcessor[] {
+  const names = (process.env.OTEL_TRACES_EXPORTER || 'otlp').split(',').map((name) => name.trim());
+  if (names.includes('none')) return [];
+  const protocol =
+    process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || process.env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf';
+  return names.flatMap((name): SpanProcessor[] => {
+    if (name === 'console') return [new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })];
+    const otlp = name === 'otlp' ? OTLP_EXPORTERS[protocol] : undefined;
+    if (otlp) return [batchProcessor(otlp())];
+    diag.warn(`OTEL_TRACES_EXPORTER=${name} with protocol ${protocol} is not supported; no spans are sent there`);
+    return [];
+  });
+}
+
+/**
+ * What happens to every span: first the `dogbook.*` baggage members become its attributes (so
+ * `dogbook.learner=alice` tags every span of alice's requests, in every service), then it is
+ * exported. With no exporter (OTEL_TRACES_EXPORTER=none) there is nothing, and tracing stays off.
+ */
+export function createSpanProcessors(): SpanProcessor[] {
+  const exporting = exportProcessorsFromEnv();
+  return exporting.length === 0 ? [] : [createBaggageProcessor(), ...exporting];
+}
+
+/** Copies the `dogbook.*` members of the parent context's baggage onto each span as it starts. */
+export function createBaggageProcessor(): SpanProcessor {
+  // The processor's types come from the 2.x SDK line; its run-time contract is the same in 3.x.
+  return new BaggageSpanProcessor(isDogbookBaggageKey) as unknown as SpanProcessor;
+}
