@@ -61,6 +61,12 @@ const HOSTILE_REQUESTS: HostileRequest[] = [
   { name: 'a 5000-byte tracestate', request: get('/api/v1/kennels/2', [['traceparent', VALID_TRACEPARENT], ['tracestate', `k=${long(5000)}`]]), status: 431 },
   { name: 'a garbage traceparent and a bad id', request: get('/api/v1/kennels/x', [['traceparent', '00-zz-{}-"']]), status: 400 },
   { name: 'a malformed baggage and a bad id', request: get('/api/v1/kennels/x', [['baggage', '%%%;=,,=;;%ZZ']]), status: 400 },
+  // DogBook's own baggage members, read by the first service: a 400 explaining the grammar.
+  { name: 'a fault delay in exponent notation', request: get('/api/v1/kennels/2', [['baggage', 'dogbook.fault.dogs=delay:1e9']]), status: 400 },
+  { name: 'a fault target climbing a path', request: get('/api/v1/kennels/2', [['baggage', 'dogbook.fault.dogs.../etc=error']]), status: 400 },
+  { name: 'a percent-encoded newline in a fault', request: get('/api/v1/kennels/2', [['baggage', 'dogbook.fault.dogs=error%0A:200']]), status: 400 },
+  { name: 'a fault asking for a 200', request: get('/api/v1/kennels/2', [['baggage', 'dogbook.fault.inventory=error:200']]), status: 400 },
+  { name: 'a 3000-byte learner name', request: get('/api/v1/kennels/2', [['baggage', `dogbook.learner=${long(3000)}`]]), status: 400 },
   // Wrong methods: the services' 405, except for the ones nginx refuses itself.
   { name: 'POST', request: httpRequest('POST', '/api/v1/kennels/2', [], '{}'), status: 405 },
   { name: 'DELETE', request: httpRequest('DELETE', '/api/v1/dogs/3'), status: 405 },
