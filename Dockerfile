@@ -1,6 +1,6 @@
 # One image recipe for every DogBook service; pick the service with a build argument:
 #   docker build --build-arg SERVICE=kennels -t dogbook-kennels .
-# docker-compose.yml builds kennels, inventory and dogs from this file.
+# docker-compose.yml builds kennels, inventory and dogs from this file, and the opt-in load generator.
 
 # Debian (glibc), not Alpine: pnpm 12 is a native binary per platform, and the registry has no
 # build of it for musl on x64.
@@ -21,15 +21,17 @@ COPY . .
 # --frozen-lockfile: the image gets exactly the versions that were reviewed, or the build fails.
 RUN pnpm install --frozen-lockfile --offline
 
-# Everything above is the same for the three services, so compose builds those layers once.
+# Everything above is the same for every image, so compose builds those layers once.
+# SERVICE names the workspace package @dogbook/<SERVICE>: a service, or `load`, the load generator
+# (packages/load), whose compose service starts it with its own command instead of the CMD below.
 ARG SERVICE
-RUN test -n "$SERVICE" || { echo "build with --build-arg SERVICE=kennels|inventory|dogs" >&2; exit 1; }
-# "{dir}..." selects the service and every workspace package it depends on; pnpm builds them in
+RUN test -n "$SERVICE" || { echo "build with --build-arg SERVICE=kennels|inventory|dogs|load" >&2; exit 1; }
+# "<name>..." selects the package and every workspace package it depends on; pnpm builds them in
 # dependency order.
-RUN pnpm --filter "{./services/${SERVICE}}..." run --if-present build
-# A self-contained copy of the service: its package.json, dist/ and production dependencies only,
+RUN pnpm --filter "@dogbook/${SERVICE}..." run --if-present build
+# A self-contained copy of the package: its package.json, dist/ and production dependencies only,
 # workspace packages (@dogbook/tracing, @dogbook/service-kit) copied in rather than linked.
-RUN pnpm --filter "./services/${SERVICE}" deploy --prod /deploy
+RUN pnpm --filter "@dogbook/${SERVICE}" deploy --prod /deploy
 
 # ---- runtime: Node and the deployed folder, nothing else ----
 FROM ${NODE_IMAGE}

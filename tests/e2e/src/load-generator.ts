@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface GeneratorExit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the built load generator as `pnpm load` does: its package's start script, in its folder, with
+ * only the settings given, so none of the test runner's environment leaks in.
+ */
+export function runLoadGenerator(env: Record<string, string>): Promise<GeneratorExit> {
+  const dir = dirname(require.resolve('@dogbook/load/package.json'));
+  const { scripts } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [node, ...args] = scripts.start.split(' ');
+  if (node !== 'node') throw new Error(`@dogbook/load's start script does not run node: ${scripts.start}`);
+  const child = spawn(process.execPath, args, { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env } });
+  // Should the test run end first, the generator must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      process.off('exit', killOnExit);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
+/** `  faults    slow dog 3, failing inventory 3` -> { 'slow dog': 3, 'failing inventory': 3 }. */
+export function summaryCounts(stdout: string, row: 'mix' | 'faults'): Record<string, number> {
+  const line = new RegExp(`^ {2}${row} +(.+)$`, 'm').exec(stdout)?.[1];
+  if (!line) throw new Error(`no "${row}" line in the summary:\n${stdout}`);
+  return Object.fromEntries(line.split(', ').map((entry) => {
+    const match = /^(.+) (\d+)$/.exec(entry)!;
+    return [match[1]!, Number(match[2])];
+  }));
+}
+
+/** The number after `sent` in the summary. */
+export function sentInSummary(stdout: string): number {
+  const match = /^ {2}sent +(\d+) requests/m.exec(stdout);
+  if (!match) throw new Error(`no summary in:\n${stdout}`);
+  return Number(match[1]);
+}
