@@ -1,40 +1,31 @@
 /**
- * `pnpm dev`: the gateway on port 8080 in front of the services that `pnpm dev` starts on 8081-8083,
- * with the same template that docker compose uses.
+ * `pnpm dev`: the gateway on port 8080 in front of the services that `pnpm dev` starts (on the ports
+ * of their dev.env files), with the same template that docker compose uses. Whether the whole of
+ * DogBook is ready, and where to send requests, is said once every part answers, by @dogbook/dev.
  */
+import { DEV_GATEWAY_PORT, devServicePorts } from './dev-ports';
 import { missingTools, startNginx } from './local-nginx';
-
-const PORT = 8080;
-/** Where `pnpm dev` runs the services: services/<name>/dev.env. */
-const KENNELS_PORT = 8081;
-const INVENTORY_PORT = 8082;
-const DOGS_PORT = 8083;
 
 async function main() {
   const missing = missingTools();
   if (missing.length > 0) {
     // Exit 0: the services and the trace viewer are useful without a gateway, and a failed task
-    // would make turbo stop them all.
-    console.log(
-      `DogBook: no gateway on port ${PORT}, because this machine lacks ${missing.join(' and ')}.\n` +
-        `DogBook: send requests straight to kennels: http://localhost:${KENNELS_PORT}/api/v1/kennels/2`,
-    );
+    // would stop `pnpm dev`.
+    console.log(`DogBook: no gateway on port ${DEV_GATEWAY_PORT}, because this machine lacks ${missing.join(' and ')}.`);
     return;
   }
+  const ports = devServicePorts();
   const gateway = await startNginx({
-    port: PORT,
+    port: DEV_GATEWAY_PORT,
     // startNginx listens on 127.0.0.1 only: on a workshop laptop the gateway stays off the network.
     upstreams: {
-      kennels: `127.0.0.1:${KENNELS_PORT}`,
-      inventory: `127.0.0.1:${INVENTORY_PORT}`,
-      dogs: `127.0.0.1:${DOGS_PORT}`,
+      kennels: `127.0.0.1:${ports.kennels}`,
+      inventory: `127.0.0.1:${ports.inventory}`,
+      dogs: `127.0.0.1:${ports.dogs}`,
     },
     echoErrors: true,
   });
-  console.log(
-    `DogBook: send requests to ${gateway.url}/api/v1/kennels/2\n` +
-      `DogBook: nginx logs each request with its trace id in ${gateway.accessLogPath}`,
-  );
+  console.log(`DogBook: the gateway (nginx) logs each request with its trace id in ${gateway.accessLogPath}`);
   const stop = () => void gateway.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -9,3 +9,4 @@ export {
   type RunningNginx,
   type Upstreams,
 } from './local-nginx';
+export { DEV_GATEWAY_PORT, devServicePorts } from './dev-ports';

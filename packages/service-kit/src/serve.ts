@@ -34,12 +34,12 @@ function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Duplex): 
 }
 
 /**
- * Listens on `port` and owns shutdown, the one place that handles SIGTERM and SIGINT:
+ * Listens on `host`:`port` and owns shutdown, the one place that handles SIGTERM and SIGINT:
  * stop accepting connections, let in-flight requests finish, flush spans, exit.
  */
-export function serve(app: Express, port: number, logger: Logger): Server {
-  const server = app.listen(port, () => {
-    logger.info({ port }, 'listening');
+export function serve(app: Express, port: number, logger: Logger, host = '0.0.0.0'): Server {
+  const server = app.listen(port, host, () => {
+    logger.info({ host, port }, 'listening');
   });
   // Longer than the idle timeout of the keep-alive clients in front (nginx, kennels), so a client
   // never reuses a connection the server is just closing.

@@ -8,7 +8,13 @@ const silent = createLogger('test', 'silent');
 
 describe('readConfig', () => {
   it('when the environment is empty, then every documented default applies', () => {
-    expect(readConfig(baseConfigSchema, {})).toEqual({ PORT: 8080, LOG_LEVEL: 'info', FAULT_INJECTION: 'on' });
+    expect(readConfig(baseConfigSchema, {})).toEqual({ PORT: 8080, HOST: '0.0.0.0', LOG_LEVEL: 'info', FAULT_INJECTION: 'on' });
+  });
+
+  it('when HOST is an address, then it is kept; when it is anything else, reading fails and names HOST', () => {
+    expect(readConfig(baseConfigSchema, { HOST: '127.0.0.1' }).HOST).toBe('127.0.0.1');
+    expect(readConfig(baseConfigSchema, { HOST: '::1' }).HOST).toBe('::1');
+    expect(() => readConfig(baseConfigSchema, { HOST: 'my-laptop.local' })).toThrow(/HOST/);
   });
 
   it('when a variable is malformed, then reading fails at once and names the variable', () => {

@@ -5,10 +5,10 @@
  * that traced its own requests would print a trace for every batch it receives.
  */
 import { z } from 'zod';
-import { startTraceViewer } from './viewer';
+import { DEFAULT_PORT, startTraceViewer } from './viewer';
 
 const configSchema = z.object({
-  TRACE_VIEWER_PORT: z.coerce.number().int().min(0).max(65535).default(4318),
+  TRACE_VIEWER_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
   TRACE_VIEWER_HOST: z.string().min(1).default('127.0.0.1'),
   TRACE_VIEWER_MAX_TRACES: z.coerce.number().int().min(1).default(100),
   TRACE_VIEWER_QUIET_MS: z.coerce.number().int().min(0).default(1500),
@@ -44,7 +44,6 @@ async function main(): Promise<void> {
       `  receives  OTLP/HTTP JSON spans at POST ${viewer.url}/v1/traces`,
       `  prints    each trace as a waterfall, ${config.TRACE_VIEWER_QUIET_MS} ms after its last span arrived`,
       `  keeps     the newest ${config.TRACE_VIEWER_MAX_TRACES} traces, as JSON at ${viewer.url}/api/traces`,
-      '  try       curl -i http://localhost:8080/api/v1/kennels/2   (through nginx; without nginx, port 8081)',
     ].join('\n'),
   );
 

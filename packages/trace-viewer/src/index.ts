@@ -1,4 +1,5 @@
-export { startTraceViewer, type TraceViewer, type TraceViewerOptions } from './viewer';
+export { DEFAULT_PORT, startTraceViewer, type TraceViewer, type TraceViewerOptions } from './viewer';
 export { renderWaterfall, waterfallRows, type WaterfallOptions } from './waterfall';
 export { parseTraceExport } from './otlp';
+export { LEARNER_ATTRIBUTE, summarize } from './trace';
 export type { AttributeValue, Span, SpanKindName, StatusCodeName, Trace } from './trace';

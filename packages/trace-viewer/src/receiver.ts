@@ -29,6 +29,18 @@ const requireJson: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** The grammar DogBook's services accept for `dogbook.learner`: anything else never tagged a span. */
+const LEARNER_NAME = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** `?learner=alice` -> 'alice'; absent -> undefined; malformed or given twice -> 400. */
+function readLearner(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !LEARNER_NAME.test(value)) {
+    throw new HttpError(400, 'learner must be given once, as 1-32 characters of A-Z a-z 0-9 _ -');
+  }
+  return value;
+}
+
 /** Body-parser flags its failures (too large, malformed JSON, bad encoding) with a 4xx status. */
 const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
   const status = (error as { status?: unknown }).status;
@@ -45,7 +57,7 @@ const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
  * The OTLP/HTTP receiver and the JSON API:
  *   POST /v1/traces              OTLP/JSON export request; answers `{}` as OTLP expects
  *   POST /v1/logs, /v1/metrics   accepted and ignored, so a sender with those turned on sees no errors
- *   GET  /api/traces             every trace kept, newest first
+ *   GET  /api/traces             every trace kept, newest first; ?learner=alice: alice's only
  *   GET  /api/traces/:traceId    one trace, or 404
  */
 export function createReceiverApp(assembler: TraceAssembler): Express {
@@ -62,8 +74,10 @@ export function createReceiverApp(assembler: TraceAssembler): Express {
     res.json({});
   });
 
-  app.get('/api/traces', (_req, res) => {
-    res.json(assembler.traces());
+  app.get('/api/traces', (req, res) => {
+    const learner = readLearner(req.query.learner);
+    const traces = assembler.traces();
+    res.json(learner === undefined ? traces : traces.filter((trace) => trace.learners.includes(learner)));
   });
 
   app.get('/api/traces/:traceId', (req, res) => {

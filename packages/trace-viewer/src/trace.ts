@@ -38,7 +38,15 @@ export interface Trace {
   finished: boolean;
   /** Spans refused because the trace already held its maximum. */
   droppedSpans: number;
+  /**
+   * The `dogbook.learner` names its spans carry (from `baggage: dogbook.learner=alice`), sorted:
+   * normally one name or none.
+   */
+  learners: string[];
 }
+
+/** The span attribute that names whose request a span belongs to, copied from the baggage member. */
+export const LEARNER_ATTRIBUTE = 'dogbook.learner';
 
 export function nanosToMs(nanos: bigint): number {
   return Number(nanos) / 1e6;
@@ -60,6 +68,11 @@ export function summarize(
     if (spanEnd > end) end = spanEnd;
   }
   const root = sorted.find((span) => span.parentSpanId === null);
+  const learners = new Set<string>();
+  for (const span of sorted) {
+    const learner = span.attributes[LEARNER_ATTRIBUTE];
+    if (typeof learner === 'string') learners.add(learner);
+  }
   return {
     traceId,
     spans: sorted,
@@ -71,6 +84,7 @@ export function summarize(
     endTimeUnixNano: end.toString(),
     durationMs: nanosToMs(end - start),
     ...extra,
+    learners: [...learners].sort(),
   };
 }
 

@@ -5,6 +5,9 @@ import { createReceiverApp } from './receiver';
 import type { Trace } from './trace';
 import { renderWaterfall } from './waterfall';
 
+/** The standard OTLP/HTTP port: an exporter left at its default endpoint reaches the viewer. */
+export const DEFAULT_PORT = 4318;
+
 export interface TraceViewerOptions {
   /** Default 4318, the standard OTLP/HTTP port, so a default exporter reaches the viewer. 0 picks a free port. */
   port?: number;
@@ -36,7 +39,7 @@ function stdoutWantsColor(): boolean {
 }
 
 export async function startTraceViewer(options: TraceViewerOptions = {}): Promise<TraceViewer> {
-  const { port = 4318, host = '127.0.0.1', maxTraces = 100, quietMs = 1500, print = true } = options;
+  const { port = DEFAULT_PORT, host = '127.0.0.1', maxTraces = 100, quietMs = 1500, print = true } = options;
   const color = print === true && stdoutWantsColor();
 
   const assembler = new TraceAssembler({

@@ -86,7 +86,7 @@ function fit(text: string, width: number): string {
 /**
  * A trace as text, one line per span (bars shortened here):
  *
- *   trace 18e142a5f58a079043561f5c2ae54538  kennels: GET /api/v1/kennels/:id  223.1 ms, 23 spans
+ *   trace 18e142a5f58a079043561f5c2ae54538  kennels: GET /api/v1/kennels/:id  223.1 ms, 23 spans  learner alice
  *   kennels    GET /api/v1/kennels/:id                  223.1 ms  |████████████████████|
  *   kennels      request handler                        222.0 ms  |████████████████████|
  *   kennels        kennels.find_kennel                   0.16 ms  |█                   |
@@ -115,6 +115,8 @@ export function renderWaterfall(trace: Trace, options: WaterfallOptions = {}): s
   const summary = [
     trace.rootSpanName ? `${trace.rootServiceName}: ${trace.rootSpanName}` : 'root span not received',
     `${formatDuration(trace.durationMs)}, ${trace.spanCount} span${trace.spanCount === 1 ? '' : 's'}`,
+    // Whose request this was, so people sharing one stack (a workshop) can spot their own traces.
+    trace.learners.length ? `learner ${trace.learners.join(', ')}` : '',
     trace.errorCount ? paint(['red', 'bold'], `${trace.errorCount} error${trace.errorCount === 1 ? '' : 's'}`) : '',
     trace.droppedSpans ? `${trace.droppedSpans} spans dropped` : '',
     options.note ?? '',

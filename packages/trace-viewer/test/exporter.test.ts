@@ -139,6 +139,22 @@ describe('the viewer fed by a real service', () => {
     ]);
   });
 
+  it('when a request carries a dogbook.learner baggage member, then ?learner= finds its trace and the header names the learner', async () => {
+    const response = await fetch(`${dogsUrl}/api/v1/dogs/5`, { headers: { baggage: 'dogbook.learner=viewer-test' } });
+    expect(response.status).toBe(200);
+    const { traceId } = parseTraceResponse(response.headers.get('traceresponse'));
+    const untagged = parseTraceResponse((await fetch(`${dogsUrl}/api/v1/dogs/5`)).headers.get('traceresponse')).traceId;
+    await finishedTrace(traceId);
+    await finishedTrace(untagged);
+
+    const listed = (await (await fetch(`${viewer.url}/api/traces?learner=viewer-test`)).json()) as Trace[];
+
+    expect(listed.map((trace) => trace.traceId)).toEqual([traceId]);
+    expect(listed[0]!.spans.every((span) => span.attributes['dogbook.learner'] === 'viewer-test')).toBe(true);
+    const waterfall = printed.find((text) => text.startsWith(`trace ${traceId}`));
+    expect(waterfall?.split('\n')[0]).toMatch(/ 3 spans {2}learner viewer-test$/);
+  });
+
   it('when the request fails, then the failing span is marked as an error in the trace and the waterfall', async () => {
     const response = await fetch(`${dogsUrl}/api/v1/dogs/99`);
     expect(response.status).toBe(404);

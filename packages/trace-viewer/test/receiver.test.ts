@@ -146,6 +146,78 @@ describe('the OTLP/HTTP receiver', () => {
     expect(await logs.json()).toEqual({});
   });
 
+  describe('GET /api/traces?learner=', () => {
+    /** One trace of two spans; `learner` on the child only, as when a span starts before baggage is read. */
+    const tracedBy = (traceId: string, learner: string | undefined) => ({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'dogs' } }] },
+          scopeSpans: [
+            {
+              spans: [
+                { traceId, spanId: '1000000000000001', name: 'GET /api/v1/dogs/:id', kind: 2, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000100000000' },
+                {
+                  traceId,
+                  spanId: '1000000000000002',
+                  parentSpanId: '1000000000000001',
+                  name: 'dogs.find_dog',
+                  startTimeUnixNano: '1700000000001000000',
+                  endTimeUnixNano: '1700000000099000000',
+                  attributes: learner === undefined ? [] : [{ key: 'dogbook.learner', value: { stringValue: learner } }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const ALICE = 'a1'.repeat(16);
+    const ALICE_AGAIN = 'a2'.repeat(16);
+    const BOB = 'b0'.repeat(16);
+    const NOBODY = 'c0'.repeat(16);
+
+    const idsFor = async (query: string) => {
+      const response = await fetch(`${viewer.url}/api/traces${query}`);
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
+
+    beforeAll(async () => {
+      for (const [traceId, learner] of [[ALICE, 'alice'], [BOB, 'bob'], [NOBODY, undefined], [ALICE_AGAIN, 'alice']] as const) {
+        expect((await post('/v1/traces', JSON.stringify(tracedBy(traceId, learner)))).status).toBe(200);
+      }
+    });
+
+    it('when a learner is named, then only the traces with a span tagged with that name are listed, newest first', async () => {
+      const { status, body } = await idsFor('?learner=alice');
+
+      expect(status).toBe(200);
+      expect((body as Trace[]).map((trace) => trace.traceId)).toEqual([ALICE_AGAIN, ALICE]);
+      expect((body as Trace[])[0]!.learners).toEqual(['alice']);
+    });
+
+    it('when the learner has no trace, then the list is empty; without the parameter, every trace is listed', async () => {
+      const nobody = await idsFor('?learner=carol');
+      const all = await idsFor('');
+
+      expect(nobody).toEqual({ status: 200, body: [] });
+      expect((all.body as Trace[]).map((trace) => trace.traceId)).toEqual(expect.arrayContaining([ALICE, BOB, NOBODY, ALICE_AGAIN]));
+      expect((all.body as Trace[]).find((trace) => trace.traceId === NOBODY)!.learners).toEqual([]);
+    });
+
+    it.each([
+      ['empty', '?learner='],
+      ['too long', `?learner=${'x'.repeat(33)}`],
+      ['a character outside the grammar', '?learner=al%20ice'],
+      ['a dot', '?learner=alice.smith'],
+      ['given twice', '?learner=alice&learner=bob'],
+    ])('when the learner name is %s, then the answer is a 400 JSON error stating the grammar', async (_case, query) => {
+      const { status, body } = await idsFor(query);
+
+      expect(status).toBe(400);
+      expect((body as ErrorBody).error).toContain('1-32 characters of A-Z a-z 0-9 _ -');
+    });
+  });
+
   it('when a trace id is unknown, then GET /api/traces/:traceId answers 404 with a JSON error', async () => {
     const response = await fetch(`${viewer.url}/api/traces/${'0'.repeat(32)}`);
 

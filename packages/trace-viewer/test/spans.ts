@@ -13,6 +13,7 @@ export function makeSpan(fields: {
   serviceName?: string;
   traceId?: string;
   error?: string;
+  attributes?: Span['attributes'];
 }): Span {
   const start = BASE_NANOS + BigInt(Math.round(fields.startMs * 1e6));
   const end = BASE_NANOS + BigInt(Math.round(fields.endMs * 1e6));
@@ -26,7 +27,7 @@ export function makeSpan(fields: {
     startTimeUnixNano: start.toString(),
     endTimeUnixNano: end.toString(),
     durationMs: fields.endMs - fields.startMs,
-    attributes: {},
+    attributes: fields.attributes ?? {},
     status: fields.error === undefined ? { code: 'UNSET' } : { code: 'ERROR', message: fields.error },
   };
 }

@@ -109,6 +109,18 @@ describe('renderWaterfall', () => {
     );
   });
 
+  it('when the spans carry a dogbook.learner, then the header line names that learner', () => {
+    const tagged = makeTrace([
+      makeSpan({ spanId: 'root', startMs: 0, endMs: 10, attributes: { 'dogbook.learner': 'alice' } }),
+      makeSpan({ spanId: 'c', parentSpanId: 'root', startMs: 1, endMs: 5, attributes: { 'dogbook.learner': 'alice' } }),
+    ]);
+
+    const [header] = renderWaterfall(tagged).split('\n');
+
+    expect(header).toBe(`trace ${TRACE_ID}  kennels: root  10.0 ms, 2 spans  learner alice`);
+    expect(renderWaterfall(trace).split('\n')[0]).not.toContain('learner');
+  });
+
   it('when a span failed, then only its line carries the ✗ mark and its status message', () => {
     const lines = renderWaterfall(trace).split('\n');
 

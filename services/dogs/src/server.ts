@@ -4,4 +4,4 @@ import { loadConfig } from './config';
 
 const config = loadConfig();
 const logger = createLogger('dogs', config.LOG_LEVEL);
-serve(createApp(config, logger), config.PORT, logger);
+serve(createApp(config, logger), config.PORT, logger, config.HOST);

@@ -35,7 +35,7 @@ function inheritedEnv(): Env {
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined) continue;
     if (key.startsWith('OTEL_') || key.startsWith('VITEST') || key === 'NODE_OPTIONS') continue;
-    if (['PORT', 'LOG_LEVEL', 'INVENTORY_URL', 'DOGS_URL', 'DOWNSTREAM_TIMEOUT_MS', 'SIMULATED_LATENCY_MS'].includes(key)) continue;
+    if (['PORT', 'HOST', 'LOG_LEVEL', 'INVENTORY_URL', 'DOGS_URL', 'DOWNSTREAM_TIMEOUT_MS', 'SIMULATED_LATENCY_MS'].includes(key)) continue;
     env[key] = value;
   }
   return env;
@@ -62,18 +62,19 @@ async function waitUntilHealthy(url: string, deadline: number, output: () => str
 /**
  * Starts a built service the way `pnpm start` does (`node --require @dogbook/tracing/register
  * dist/server.js` in the service's folder) and resolves once its /healthz answers. With
- * `tracing: false` it starts without the preload, as an uninstrumented baseline.
+ * `tracing: false` it starts without the preload, as an uninstrumented baseline; with `dir`, from
+ * another build of the service (a changed copy) rather than the one in the workspace.
  */
 export async function startService(
   name: ServiceName,
   port: number,
   env: Env,
-  { tracing = true }: { tracing?: boolean } = {},
+  { tracing = true, dir = serviceDir(name) }: { tracing?: boolean; dir?: string } = {},
 ): Promise<ServiceProcess> {
   // Without the preload, nothing is patched: the only true "tracing off" (OTEL_SDK_DISABLED is not).
   const preload = tracing ? ['--require', '@dogbook/tracing/register'] : [];
   const child = spawn(process.execPath, [...preload, 'dist/server.js'], {
-    cwd: serviceDir(name),
+    cwd: dir,
     env: { ...inheritedEnv(), ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

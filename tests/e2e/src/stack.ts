@@ -23,8 +23,11 @@ export interface Stack {
   service(name: ServiceName): ServiceProcess;
   /** Stops one service (SIGTERM unless told otherwise) and waits for it to exit. */
   stop(name: ServiceName, signal?: NodeJS.Signals): Promise<Exit>;
-  /** Starts one service again, on the same port, with its usual settings plus `env`. */
-  restart(name: ServiceName, env?: Env): Promise<ServiceProcess>;
+  /**
+   * Starts one service again, on the same port, with its usual settings plus `env`; from `dir` when
+   * given (another build of that service), else from the workspace.
+   */
+  restart(name: ServiceName, env?: Env, options?: { dir?: string }): Promise<ServiceProcess>;
   close(): Promise<void>;
 }
 
@@ -89,9 +92,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     entry: gateway?.url ?? local('kennels'),
     service,
     stop: (name, signal = 'SIGTERM') => service(name).stop(signal),
-    async restart(name, env = {}) {
+    async restart(name, env = {}, { dir } = {}) {
       await service(name).stop();
-      const restarted = await startService(name, ports[name], { ...baseEnv[name], ...env }, { tracing });
+      const restarted = await startService(name, ports[name], { ...baseEnv[name], ...env }, { tracing, ...(dir ? { dir } : {}) });
       services.set(name, restarted);
       return restarted;
     },
