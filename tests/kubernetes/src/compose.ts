@@ -9,6 +9,8 @@ export interface ComposeService {
   environment?: Record<string, string | number | boolean | null>;
   deploy?: { resources?: { limits?: { memory?: string } } };
   volumes?: string[];
+  /** Set only on opt-in services, which `docker compose up` leaves out. */
+  profiles?: string[];
 }
 
 export const loadCompose = () => readYaml<{ services: Record<string, ComposeService> }>('docker-compose.yml');

@@ -59,6 +59,28 @@ export function dependencyProblems(compose: ComposeFile): string[] {
   });
 }
 
+/**
+ * An opt-in service (one with `profiles`) joins the running stack on request: it must publish
+ * nothing, run locked down as the services do, and be something the default stack never needs.
+ */
+export function optInProblems(compose: ComposeFile): string[] {
+  return Object.entries(compose.services).flatMap(([name, service]) => {
+    if (service.profiles === undefined) {
+      const dependencies = Array.isArray(service.depends_on) ? service.depends_on : Object.keys(service.depends_on ?? {});
+      return dependencies
+        .filter((dependency) => compose.services[dependency]?.profiles !== undefined)
+        .map((dependency) => `${name} needs ${dependency}, which only runs under --profile`);
+    }
+    const problems: string[] = [];
+    if ((service.ports ?? []).length > 0) problems.push(`${name} is opt-in but publishes ports`);
+    if (service.read_only !== true) problems.push(`${name} has a writable filesystem (read_only: true)`);
+    if (service.init !== true) problems.push(`${name} runs Node as PID 1 (init: true)`);
+    if (service.user !== undefined && /^(root|0)(:|$)/.test(String(service.user))) problems.push(`${name} runs as root`);
+    if (memoryLimitOf(service) === undefined) problems.push(`${name} has no memory limit`);
+    return problems;
+  });
+}
+
 export const MiB = 1024 ** 2;
 
 export function memoryLimitProblems(compose: ComposeFile, budgetBytes: number): string[] {

@@ -13,6 +13,9 @@ export interface ComposeService {
   volumes?: Array<string | { type?: string; source?: string; target?: string }>;
   init?: boolean;
   user?: string;
+  profiles?: string[];
+  read_only?: boolean;
+  restart?: string;
   [key: string]: unknown;
 }
 
@@ -34,10 +37,23 @@ export function envOf(service: ComposeService): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]));
 }
 
-/** The services compose builds from the repository's Dockerfile: DogBook's own Node services. */
+/** Whether `docker compose up` starts the service: it belongs to no opt-in profile. */
+export const inDefaultStack = (service: ComposeService): boolean => service.profiles === undefined;
+
+/**
+ * DogBook's own Node services: those of the default stack that compose builds from the
+ * repository's Dockerfile (not the opt-in load generator, which is built there too).
+ */
 export function builtServices(compose: ComposeFile): string[] {
   return Object.entries(compose.services)
-    .filter(([, service]) => service.build !== undefined)
+    .filter(([, service]) => service.build !== undefined && inDefaultStack(service))
+    .map(([name]) => name);
+}
+
+/** The services that run only when their profile is asked for: `docker compose --profile load up`. */
+export function optInServices(compose: ComposeFile): string[] {
+  return Object.entries(compose.services)
+    .filter(([, service]) => !inDefaultStack(service))
     .map(([name]) => name);
 }
 

@@ -50,6 +50,7 @@ export interface DashboardTarget {
   expr?: string;
   query?: string;
   queryType?: string;
+  exemplar?: boolean;
 }
 
 export interface DashboardPanel {
@@ -64,7 +65,7 @@ export interface Dashboard {
   uid: string;
   title: string;
   panels: DashboardPanel[];
-  templating?: { list?: Array<{ name: string; datasource?: { uid?: string }; definition?: string }> };
+  templating?: { list?: Array<{ name: string; datasource?: { uid?: string }; query?: { query?: string } }> };
 }
 
 export const loadTempo = () => readYaml<TempoConfig>('tempo.yaml');

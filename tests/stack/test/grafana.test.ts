@@ -134,7 +134,7 @@ describe('the DogBook dashboard', () => {
   test("when a Prometheus query runs, then it reads metrics and labels that Tempo's metrics-generator writes", () => {
     const exprs = [
       ...dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)),
-      ...(dashboard.templating?.list ?? []).map((v) => v.definition),
+      ...(dashboard.templating?.list ?? []).map((v) => v.query?.query),
     ].filter((e): e is string => e !== undefined);
     expect(exprs.length).toBeGreaterThanOrEqual(5);
     for (const expr of exprs) expect(promqlProblems(expr), expr).toEqual([]);
@@ -149,18 +149,30 @@ describe('the DogBook dashboard', () => {
     expect(promqlProblems(expr)).toEqual([problem]);
   });
 
-  test('when the dashboard opens, then it shows rate, errors and latency per service with exemplars, the service graph and recent traces', () => {
+  test('when the dashboard opens, then it shows rate, errors and latency per service, the service graph and recent traces', () => {
     const byTitle = Object.fromEntries(dashboard.panels.map((p) => [p.title, p]));
     const exprsOf = (title: string) => (byTitle[title]?.targets ?? []).map((t) => t.expr ?? '');
     expect(exprsOf('Request rate per service')[0]).toMatch(/sum by \(service\) \(rate\(traces_spanmetrics_calls_total/);
     expect(exprsOf('Error rate per service')[0]).toContain('status_code="STATUS_CODE_ERROR"');
     expect(exprsOf('Latency per service (p50, p95)')[0]).toMatch(/histogram_quantile\(0\.95, sum by \(le, service\)/);
-    for (const title of ['Request rate per service', 'Error rate per service', 'Latency per service (p50, p95)']) {
-      expect((byTitle[title]?.targets?.[0] as { exemplar?: boolean }).exemplar, title).toBe(true);
-    }
     expect(byTitle['Service graph']).toMatchObject({ type: 'nodeGraph', targets: [{ queryType: 'serviceMap' }] });
     expect(byTitle['Recent traces']).toMatchObject({ type: 'table', targets: [{ queryType: 'traceql' }] });
     expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length);
+  });
+
+  test("when a graph asks for exemplars, then it is the latency histogram's, the only series Tempo attaches them to", () => {
+    const withExemplars = dashboard.panels.flatMap((panel) =>
+      (panel.targets ?? []).filter((t) => t.exemplar === true).map((t) => ({ title: panel.title, expr: t.expr ?? '' })),
+    );
+    expect(withExemplars.map((t) => t.title)).toEqual(['Latency per service (p50, p95)']);
+    expect(withExemplars[0]!.expr).toContain('traces_spanmetrics_latency_bucket');
+  });
+
+  test('when no request has failed, then the error rate falls back to 0 per service, with the labels the division matches on', () => {
+    const expr = dashboard.panels.find((p) => p.title === 'Error rate per service')!.targets![0]!.expr!;
+    // `or vector(0)` would add one series without a service label, which matches no denominator.
+    expect(expr).not.toContain('vector(0)');
+    expect(expr).toContain(' or (0 * sum by (service) (rate(traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER", service=~"$service"}');
   });
 
   test('when Grafana starts, then it loads the dashboard from the folder compose mounts, and opens on it', () => {

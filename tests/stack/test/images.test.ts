@@ -29,7 +29,7 @@ describe('Dockerfile', () => {
     const runs = runsIn(build).join('\n');
     expect(runs).toContain(`npm install --global ${packageManager}`);
     expect(runs).toMatch(/pnpm install --frozen-lockfile/);
-    expect(runs).toMatch(/pnpm --filter "\.\/services\/\$\{SERVICE\}" deploy --prod \/deploy/);
+    expect(runs).toMatch(/pnpm --filter "@dogbook\/\$\{SERVICE\}" deploy --prod \/deploy/);
   });
 
   test('when the runtime image is assembled, then it holds only the deployed folder, built in the first stage', () => {

@@ -1,0 +1,23 @@
+/** `pnpm stack:down`: stops everything `stack:up` started and removes .stack/ (data and logs too). */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { STACK_DIR, STATE_PATH, type State, alive } from './paths';
+
+async function main() {
+  if (existsSync(STATE_PATH)) {
+    const state = JSON.parse(readFileSync(STATE_PATH, 'utf8')) as State;
+    // The supervisor stops its processes in order: nginx, the services (which flush), the collector,
+    // the backends.
+    if (alive(state.supervisor)) process.kill(state.supervisor, 'SIGTERM');
+    const deadline = Date.now() + 60_000;
+    while (alive(state.supervisor) && Date.now() < deadline) await sleep(100);
+    if (alive(state.supervisor)) {
+      console.error('the supervisor did not stop in 60 s: killing it and its processes');
+      for (const pid of [state.supervisor, ...Object.values(state.pids)]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }
+  rmSync(STACK_DIR, { recursive: true, force: true });
+  console.log("DogBook's stack is down; .stack/ removed");
+}
+
+void main();

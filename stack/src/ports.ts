@@ -1,0 +1,32 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { PORT_NAMES, type Ports } from './local-config';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * A free port for every process, so that the stack never collides with `pnpm dev`, a second stack
+ * or anything else on the machine. DOGBOOK_PORT fixes the gateway's, as it does for compose.
+ */
+export async function allocatePorts(env = process.env): Promise<Ports> {
+  const ports = {} as Ports;
+  const taken = new Set<number>();
+  for (const name of PORT_NAMES) {
+    let port = await freePort();
+    // The kernel may hand the same free port out twice in a row: ask again.
+    while (taken.has(port)) port = await freePort();
+    taken.add(port);
+    ports[name] = port;
+  }
+  if (env.DOGBOOK_PORT) ports.gateway = Number(env.DOGBOOK_PORT);
+  return ports;
+}

@@ -1,0 +1,152 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { startNginx, type RunningNginx } from '@dogbook/nginx';
+import type { Binaries } from './backends';
+import { type ComposeFile, environmentOf, loadCompose, service } from './compose';
+import { type Backend, type Ports, dialedAddresses, localEnvironment, planBackend, substitute } from './local-config';
+import { type RunningProcess, startProcess } from './processes';
+import { type ReadyCheck, healthcheckUrl, waitUntilReady } from './ready';
+
+/** What `.stack/addresses.json` holds: URLs reachable from this machine. */
+export interface Addresses {
+  /** nginx, where requests enter. */
+  gateway: string;
+  /** Tempo's HTTP API, or null when no Tempo binary was available. */
+  tempo: string | null;
+  prometheus: string;
+  loki: string;
+  /** The collector's OTLP/HTTP receiver. */
+  collector: string;
+  /** The collector's own metrics (otelcol_*), in Prometheus' text format. */
+  collectorMetrics: string;
+}
+
+/** Process ids by compose service name, for the memory figures and for `stack:down`. */
+export type Pids = Record<string, number>;
+
+export interface RunningStack {
+  addresses: Addresses;
+  pids: Pids;
+  stop(): Promise<void>;
+}
+
+const SERVICES = ['kennels', 'inventory', 'dogs'] as const;
+type ServiceName = (typeof SERVICES)[number];
+
+/** Backends can take a while on a busy machine: Loki's ring settles within about 15 s. */
+const BACKEND_READY_MS = 90_000;
+const SERVICE_READY_MS = 30_000;
+
+const url = (port: number) => `http://127.0.0.1:${port}`;
+
+function serviceDir(name: ServiceName): string {
+  return dirname(require.resolve(`@dogbook/${name}/package.json`));
+}
+
+/**
+ * Starts the compose stack as plain processes, in compose's order: Tempo (when there is a binary),
+ * Loki and Prometheus; the collector; inventory and dogs; kennels; nginx. Each step waits for what
+ * compose's healthchecks wait for. On any failure, what was started is stopped again.
+ */
+export async function startStack(options: {
+  stackDir: string;
+  binaries: Binaries;
+  ports: Ports;
+  compose?: ComposeFile;
+}): Promise<RunningStack> {
+  const { stackDir, binaries, ports } = options;
+  const compose = options.compose ?? loadCompose();
+  const logDir = join(stackDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const logPath = (name: string) => join(logDir, `${name}.log`);
+  const logTail = (name: string) => () => readFileSync(logPath(name), 'utf8').split('\n').slice(-30).join('\n');
+
+  const processes: RunningProcess[] = [];
+  let gateway: RunningNginx | undefined;
+  const stop = async () => {
+    await gateway?.stop();
+    // The services first, so that they flush their last spans and logs to a collector still running.
+    for (const group of [SERVICES as readonly string[], ['otel-collector'], ['tempo', 'loki', 'prometheus']]) {
+      await Promise.all(processes.filter((p) => group.includes(p.name)).map((p) => p.stop()));
+    }
+  };
+
+  const run = async (name: string, command: string, args: string[], check: ReadyCheck, env: Record<string, string>, cwd?: string) => {
+    const started = startProcess(name, command, args, { env, cwd, logPath: logPath(name) });
+    processes.push(started);
+    const timeoutMs = SERVICES.includes(name as ServiceName) ? SERVICE_READY_MS : BACKEND_READY_MS;
+    await waitUntilReady(name, check, { timeoutMs, running: started.running, logTail: logTail(name) });
+  };
+
+  const backend = (name: Backend, binary: string, check: ReadyCheck) => {
+    const plan = planBackend(compose, name, ports, stackDir);
+    for (const dir of plan.dataDirs) mkdirSync(dir, { recursive: true });
+    for (const file of plan.files) {
+      mkdirSync(dirname(file.path), { recursive: true });
+      writeFileSync(file.path, file.text);
+    }
+    // Go programs need no environment of their own; HOME and PATH keep their caches and tools sane.
+    return run(name, binary, plan.args, check, { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' });
+  };
+
+  const startService = (name: ServiceName) => {
+    const env = localEnvironment(environmentOf(service(compose, name)), ports, ports[name]);
+    return run(
+      name,
+      process.execPath,
+      ['--require', '@dogbook/tracing/register', 'dist/server.js'],
+      { url: healthcheckUrl(service(compose, name), ports[name]) },
+      { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      serviceDir(name),
+    );
+  };
+
+  try {
+    await Promise.all([
+      // Both check their own /ready: `tempo -health` and `loki -health`, compose's healthchecks.
+      binaries.tempo ? backend('tempo', binaries.tempo, { url: `${url(ports.tempoHttp)}/ready` }) : undefined,
+      backend('loki', binaries.loki, {
+        command: binaries.loki,
+        args: ['-health', `-health.url=${url(ports.lokiHttp)}/ready`],
+      }),
+      backend('prometheus', binaries.prometheus, { url: healthcheckUrl(service(compose, 'prometheus'), ports.prometheus) }),
+    ]);
+    // Compose only waits for the collector to start (its image has no shell to run a check); here
+    // its health_check extension answers, which also proves the configuration loaded.
+    await backend('otel-collector', binaries.collector, { url: url(ports.collectorHealth) });
+    await Promise.all([startService('inventory'), startService('dogs')]);
+    await startService('kennels');
+    // The same variables compose gives the nginx image to render the template with.
+    const nginxEnv = environmentOf(service(compose, 'nginx'));
+    const upstream = (name: string) => substitute(nginxEnv[name] ?? '', dialedAddresses(ports));
+    gateway = await startNginx({
+      port: ports.gateway,
+      upstreams: {
+        kennels: upstream('KENNELS_UPSTREAM'),
+        inventory: upstream('INVENTORY_UPSTREAM'),
+        dogs: upstream('DOGS_UPSTREAM'),
+      },
+    });
+    await waitUntilReady('nginx', { url: healthcheckUrl(service(compose, 'nginx'), ports.gateway) }, {
+      timeoutMs: SERVICE_READY_MS,
+      running: () => true,
+      logTail: () => gateway?.errorLog() ?? '',
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    addresses: {
+      gateway: gateway.url,
+      tempo: binaries.tempo ? url(ports.tempoHttp) : null,
+      prometheus: url(ports.prometheus),
+      loki: url(ports.lokiHttp),
+      collector: url(ports.collectorOtlpHttp),
+      collectorMetrics: `${url(ports.collectorMetrics)}/metrics`,
+    },
+    pids: Object.fromEntries(processes.map((p) => [p.name, p.pid])),
+    stop,
+  };
+}
