@@ -26,7 +26,15 @@ export function createServiceApp(logger: Logger, routes: Router, { faultInjectio
   app.disable('x-powered-by');
   app.locals.shuttingDown = false;
 
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => HEALTH_PATHS.includes(req.url ?? '') } }));
+  app.use(
+    pinoHttp({
+      logger,
+      autoLogging: { ignore: (req) => HEALTH_PATHS.includes(req.url ?? '') },
+      // A 5xx is this service's failure and is logged as an error, so it shows at LOG_LEVEL=warn
+      // too; a 4xx is the caller's mistake, an ordinary request.
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    }),
+  );
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
