@@ -3,18 +3,21 @@ import { collectorMetrics, eventually, metricSum, requestKennel, stackAddresses 
 
 const addresses = stackAddresses();
 
-/** The collector's own counters (service.telemetry, Prometheus format), summed over their series. */
+/** The collector's own counters (its service telemetry, in Prometheus' text format; no _total suffix in 0.159). */
 async function counters() {
   const text = await collectorMetrics(addresses);
   const otlpHttp = { receiver: 'otlp', transport: 'http' };
   return {
-    acceptedSpans: metricSum(text, 'otelcol_receiver_accepted_spans_total', otlpHttp),
-    refusedSpans: metricSum(text, 'otelcol_receiver_refused_spans_total', otlpHttp),
-    acceptedLogs: metricSum(text, 'otelcol_receiver_accepted_log_records_total', otlpHttp),
-    refusedLogs: metricSum(text, 'otelcol_receiver_refused_log_records_total', otlpHttp),
-    sentLogs: metricSum(text, 'otelcol_exporter_sent_log_records_total', { exporter: 'otlp_http/loki' }),
-    failedLogs: metricSum(text, 'otelcol_exporter_send_failed_log_records_total', { exporter: 'otlp_http/loki' }),
-    sentSpans: metricSum(text, 'otelcol_exporter_sent_spans_total', { exporter: 'otlp_grpc/tempo' }),
+    acceptedSpans: metricSum(text, 'otelcol_receiver_accepted_spans', otlpHttp),
+    // Refused: the pipeline said no (the memory limiter); failed: the request itself was bad.
+    refusedSpans: metricSum(text, 'otelcol_receiver_refused_spans', otlpHttp) + metricSum(text, 'otelcol_receiver_failed_spans', otlpHttp),
+    acceptedLogs: metricSum(text, 'otelcol_receiver_accepted_log_records', otlpHttp),
+    refusedLogs:
+      metricSum(text, 'otelcol_receiver_refused_log_records', otlpHttp) + metricSum(text, 'otelcol_receiver_failed_log_records', otlpHttp),
+    sentLogs: metricSum(text, 'otelcol_exporter_sent_log_records', { exporter: 'otlp_http/loki' }),
+    // Only written once a send has failed: absent means none did.
+    failedLogs: metricSum(text, 'otelcol_exporter_send_failed_log_records', { exporter: 'otlp_http/loki' }),
+    sentSpans: metricSum(text, 'otelcol_exporter_sent_spans', { exporter: 'otlp_grpc/tempo' }),
   };
 }
 

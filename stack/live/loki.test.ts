@@ -76,7 +76,7 @@ describe("Loki, holding the services' logs", () => {
     });
     for (const [, line, metadata] of lines) expect(metadata?.structuredMetadata?.trace_id, line).toBe(traceId);
     // The request's own log line ("request completed", from pino-http) is among them.
-    expect(lines.some(([, line]) => line.includes('/api/v1/kennels/2'))).toBe(true);
+    expect(lines.some(([, line, metadata]) => line === 'request completed' && metadata?.structuredMetadata?.req_url === '/api/v1/kennels/2')).toBe(true);
   });
 
   test("when another trace's id is asked for, then the query returns none of this one's lines", async () => {

@@ -56,7 +56,8 @@ export async function promQuery(prometheus: string, expr: string): Promise<PromS
  * metrics-generator writes span metrics. `exposition` is in Prometheus' text format.
  */
 export function remoteWrite(promtool: string, prometheus: string, exposition: string, labels: Record<string, string> = {}): void {
-  const args = ['push', 'metrics', `${prometheus}/api/v1/write`, ...Object.entries(labels).map(([k, v]) => `--label=${k}=${v}`)];
+  // promtool appends the path, /api/v1/write (--remote-write.path).
+  const args = ['push', 'metrics', prometheus, ...Object.entries(labels).map(([k, v]) => `--label=${k}=${v}`)];
   const result = spawnSync(promtool, args, { input: exposition, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`promtool push metrics failed: ${result.stdout}${result.stderr}`);
 }

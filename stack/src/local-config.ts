@@ -16,7 +16,7 @@
  */
 import { basename, join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { type ComposeFile, REPO_ROOT, mountsOf, service } from './compose';
+import { type ComposeFile, REPO_ROOT, environmentOf, mountsOf, service } from './compose';
 
 /** The ports the processes listen on, all on 127.0.0.1. */
 export interface Ports {
@@ -107,8 +107,8 @@ function listenFlags(backend: Backend, ports: Ports): string[] {
 
 /**
  * Replaces each key of `pairs` wherever it stands as a whole address or path: `loki:3100` in
- * `http://loki:3100/otlp`, `/loki` in `/loki/chunks`, but not `/loki` inside `/lokis`, `a.loki` or `//loki:3100`.
- * One pass, longest first, so a replacement is never rewritten again.
+ * `http://loki:3100/otlp`, `/loki` in `/loki/chunks`, but not `/loki` inside `/lokis`, `a.loki`
+ * or `//loki:3100`. One pass, longest first, so a replacement is never rewritten again.
  */
 export function substitute(text: string, pairs: Record<string, string>): string {
   const froms = Object.keys(pairs).sort((a, b) => b.length - a.length);
@@ -169,4 +169,11 @@ export function localEnvironment(env: Record<string, string>, ports: Ports, port
   const dialed = dialedAddresses(ports);
   const mapped = Object.fromEntries(Object.entries(env).map(([key, value]) => [key, substitute(value, dialed)]));
   return { ...mapped, PORT: String(port) };
+}
+
+/** The upstreams compose gives the nginx image's template (`kennels:8080`), at their ports here. */
+export function nginxUpstreams(compose: ComposeFile, ports: Ports): { kennels: string; inventory: string; dogs: string } {
+  const env = environmentOf(service(compose, 'nginx'));
+  const upstream = (name: string) => substitute(env[name] ?? '', dialedAddresses(ports));
+  return { kennels: upstream('KENNELS_UPSTREAM'), inventory: upstream('INVENTORY_UPSTREAM'), dogs: upstream('DOGS_UPSTREAM') };
 }

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { startNginx, type RunningNginx } from '@dogbook/nginx';
 import type { Binaries } from './backends';
 import { type ComposeFile, environmentOf, loadCompose, service } from './compose';
-import { type Backend, type Ports, dialedAddresses, localEnvironment, planBackend, substitute } from './local-config';
+import { type Backend, type Ports, localEnvironment, nginxUpstreams, planBackend } from './local-config';
 import { type RunningProcess, startProcess } from './processes';
 import { type ReadyCheck, healthcheckUrl, waitUntilReady } from './ready';
 
@@ -103,7 +103,8 @@ export async function startStack(options: {
 
   try {
     await Promise.all([
-      // Both check their own /ready: `tempo -health` and `loki -health`, compose's healthchecks.
+      // Compose runs `loki -health`, and so does this, pointed at the port here. `tempo -health`
+      // GETs Tempo's /ready: asked directly, as its flag for another address could not be checked.
       binaries.tempo ? backend('tempo', binaries.tempo, { url: `${url(ports.tempoHttp)}/ready` }) : undefined,
       backend('loki', binaries.loki, {
         command: binaries.loki,
@@ -116,17 +117,7 @@ export async function startStack(options: {
     await backend('otel-collector', binaries.collector, { url: url(ports.collectorHealth) });
     await Promise.all([startService('inventory'), startService('dogs')]);
     await startService('kennels');
-    // The same variables compose gives the nginx image to render the template with.
-    const nginxEnv = environmentOf(service(compose, 'nginx'));
-    const upstream = (name: string) => substitute(nginxEnv[name] ?? '', dialedAddresses(ports));
-    gateway = await startNginx({
-      port: ports.gateway,
-      upstreams: {
-        kennels: upstream('KENNELS_UPSTREAM'),
-        inventory: upstream('INVENTORY_UPSTREAM'),
-        dogs: upstream('DOGS_UPSTREAM'),
-      },
-    });
+    gateway = await startNginx({ port: ports.gateway, upstreams: nginxUpstreams(compose, ports) });
     await waitUntilReady('nginx', { url: healthcheckUrl(service(compose, 'nginx'), ports.gateway) }, {
       timeoutMs: SERVICE_READY_MS,
       running: () => true,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT, environmentOf, loadCompose, service } from '../src/compose';
-import { type Backend, PORT_NAMES, type Ports, localEnvironment, planBackend, substitute } from '../src/local-config';
+import { type Backend, PORT_NAMES, type Ports, localEnvironment, nginxUpstreams, planBackend, substitute } from '../src/local-config';
 
 const compose = loadCompose();
 const STACK_DIR = '/home/learner/dogbook/.stack';
@@ -142,6 +142,16 @@ describe("the services' environment", () => {
       expect(local.PORT).toBe(String(ports[name]));
     },
   );
+});
+
+describe('the gateway', () => {
+  test("when nginx renders the template, then compose's upstreams point at the services' ports here", () => {
+    expect(nginxUpstreams(compose, ports)).toEqual({
+      kennels: `127.0.0.1:${ports.kennels}`,
+      inventory: `127.0.0.1:${ports.inventory}`,
+      dogs: `127.0.0.1:${ports.dogs}`,
+    });
+  });
 });
 
 describe('substitute', () => {
