@@ -1,5 +1,6 @@
 export { DEFAULT_PORT, startTraceViewer, type TraceViewer, type TraceViewerOptions } from './viewer';
 export { renderWaterfall, waterfallRows, type WaterfallOptions } from './waterfall';
 export { parseTraceExport } from './otlp';
+export { countProtobufTraceSpans, decodeProtobufTraceExport } from './otlp-protobuf';
 export { LEARNER_ATTRIBUTE, summarize } from './trace';
 export type { AttributeValue, Span, SpanKindName, StatusCodeName, Trace } from './trace';

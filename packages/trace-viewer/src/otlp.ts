@@ -94,15 +94,16 @@ export class OtlpParseError extends Error {
 }
 
 /**
- * The spans of one OTLP/JSON trace export request. Throws OtlpParseError, naming the first
- * problem, when the body is not that shape: a sender with a bug gets told, not silently ignored.
+ * The spans of one OTLP/JSON trace export request (or of a protobuf one, once decoded to the same
+ * shape: see otlp-protobuf.ts). Throws OtlpParseError, naming the first problem, when the body is
+ * not that shape: a sender with a bug gets told, not silently ignored.
  */
-export function parseTraceExport(body: unknown): Span[] {
+export function parseTraceExport(body: unknown, encoding = 'OTLP/JSON'): Span[] {
   const result = exportRequest.safeParse(body);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : 'body';
-    throw new OtlpParseError(`not an OTLP/JSON trace export: ${where} ${issue?.message ?? 'is invalid'}`);
+    throw new OtlpParseError(`not an ${encoding} trace export: ${where} ${issue?.message ?? 'is invalid'}`);
   }
 
   const spans: Span[] = [];

@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { TraceAssembler } from './assembler';
 import { OtlpParseError, parseTraceExport } from './otlp';
+import { decodeProtobufTraceExport } from './otlp-protobuf';
 
 /** Far above what a DogBook batch weighs (a few kB), far below what would hurt a laptop. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -14,17 +15,14 @@ class HttpError extends Error {
   }
 }
 
-/**
- * The OTLP/HTTP exporter's default is protobuf. Reading it would take the protobuf definitions;
- * telling the sender which switch to flip takes one line.
- */
-const requireJson: RequestHandler = (req, _res, next) => {
-  if (!req.is('application/json')) {
+/** The two encodings of OTLP/HTTP, as their Content-Type names them. */
+const PROTOBUF = 'application/x-protobuf';
+const JSON_TYPE = 'application/json';
+
+const requireOtlpEncoding: RequestHandler = (req, _res, next) => {
+  if (!req.is([PROTOBUF, JSON_TYPE])) {
     const type = req.get('content-type') ?? 'no content type';
-    throw new HttpError(
-      415,
-      `this viewer reads OTLP/HTTP JSON only, not ${type}: set OTEL_EXPORTER_OTLP_PROTOCOL=http/json in the sender`,
-    );
+    throw new HttpError(415, `this viewer reads OTLP/HTTP as ${PROTOBUF} or ${JSON_TYPE}, not ${type}`);
   }
   next();
 };
@@ -55,7 +53,8 @@ const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
 
 /**
  * The OTLP/HTTP receiver and the JSON API:
- *   POST /v1/traces              OTLP/JSON export request; answers `{}` as OTLP expects
+ *   POST /v1/traces              OTLP export request, protobuf or JSON; answers an empty response
+ *                                in the request's encoding, as OTLP expects
  *   POST /v1/logs, /v1/metrics   accepted and ignored, so a sender with those turned on sees no errors
  *   GET  /api/traces             every trace kept, newest first; ?learner=alice: alice's only
  *   GET  /api/traces/:traceId    one trace, or 404
@@ -64,10 +63,24 @@ export function createReceiverApp(assembler: TraceAssembler): Express {
   const app = express();
   app.disable('x-powered-by');
 
-  app.post('/v1/traces', requireJson, express.json({ limit: MAX_BODY_BYTES }), (req, res) => {
-    assembler.add(parseTraceExport(req.body));
-    res.json({});
-  });
+  app.post(
+    '/v1/traces',
+    requireOtlpEncoding,
+    express.raw({ type: PROTOBUF, limit: MAX_BODY_BYTES }),
+    express.json({ type: JSON_TYPE, limit: MAX_BODY_BYTES }),
+    (req, res) => {
+      if (req.is(PROTOBUF)) {
+        // An empty body is a valid (empty) protobuf message; body-parser then leaves req.body unset.
+        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        assembler.add(parseTraceExport(decodeProtobufTraceExport(body), 'OTLP/protobuf'));
+        // An ExportTraceServiceResponse with no partial-success report encodes to zero bytes.
+        res.type(PROTOBUF).end();
+      } else {
+        assembler.add(parseTraceExport(req.body));
+        res.json({});
+      }
+    },
+  );
 
   app.post(['/v1/logs', '/v1/metrics'], (req, res) => {
     req.resume();

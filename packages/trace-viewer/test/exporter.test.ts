@@ -9,7 +9,8 @@ import { startTraceViewer, type TraceViewer } from '../src/viewer';
 
 /*
  * The real thing: the built dogs service, preloaded with @dogbook/tracing like in `pnpm dev`,
- * exports its spans with the OpenTelemetry OTLP/HTTP JSON exporter to a viewer in this process.
+ * exports its spans with the OpenTelemetry OTLP/HTTP protobuf exporter (the protocol of `pnpm dev`
+ * and of production) to a viewer in this process.
  * (turbo runs @dogbook/dogs#build before this package's tests; see this package's turbo.json.)
  */
 const DOGS_DIR = join(__dirname, '..', '..', '..', 'services', 'dogs');
@@ -68,7 +69,7 @@ describe('the viewer fed by a real service', () => {
       SIMULATED_LATENCY_MS: '0',
       LOG_LEVEL: 'warn',
       OTEL_EXPORTER_OTLP_ENDPOINT: viewer.url,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       OTEL_BSP_SCHEDULE_DELAY: '100',
     };
     for (const name of ['OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES', 'OTEL_TRACES_EXPORTER', 'OTEL_SDK_DISABLED']) {

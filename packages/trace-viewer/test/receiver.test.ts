@@ -100,11 +100,11 @@ describe('the OTLP/HTTP receiver', () => {
     });
   });
 
-  it('when the exporter sends protobuf, then the answer is 415 naming the setting to change', async () => {
-    const response = await post('/v1/traces', new Uint8Array([0x0a, 0x00]), 'application/x-protobuf');
+  it('when the body is neither protobuf nor JSON, then the answer is 415 naming both encodings', async () => {
+    const response = await post('/v1/traces', 'resourceSpans', 'text/plain');
 
     expect(response.status).toBe(415);
-    expect(((await response.json()) as ErrorBody).error).toContain('OTEL_EXPORTER_OTLP_PROTOCOL=http/json');
+    expect(((await response.json()) as ErrorBody).error).toMatch(/application\/x-protobuf or application\/json, not text\/plain/);
   });
 
   it('when the body is not JSON, then the answer is a 400 JSON error', async () => {

@@ -25,6 +25,12 @@ function addTraceResponseHeader(span: Span, response: IncomingMessage | ServerRe
   }
 }
 
+/** Whether OTEL_LOGS_EXPORTER (`none` unless set: see sdk.ts) sends log records anywhere. */
+function logsAreExported(): boolean {
+  const exporters = (process.env.OTEL_LOGS_EXPORTER ?? 'none').split(',').map((name) => name.trim());
+  return exporters.some((name) => name !== 'none' && name !== '');
+}
+
 /**
  * The auto-instrumentations, minus the ones that only add noise to a DogBook trace.
  * OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS still apply on top.
@@ -47,5 +53,10 @@ export function createInstrumentations(): Instrumentation[] {
     '@opentelemetry/instrumentation-express': {
       ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
     },
+    // Log lines always get trace_id and span_id. Sending them as OTLP log records as well means
+    // parsing every line again, for nothing when OTEL_LOGS_EXPORTER=none. Measured at saturation:
+    // dogs alone used 12% less CPU per request without it (138 -> 122 us); in `pnpm bench` the
+    // traced/untraced ratio moved from 0.40 to 0.41, inside the noise of a shared machine.
+    '@opentelemetry/instrumentation-pino': { disableLogSending: !logsAreExported() },
   });
 }

@@ -30,7 +30,12 @@ function envNumber(name: string): number | undefined {
   return process.env[name] && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
-/** The OTEL_BSP_* settings, which SDK 3's BatchSpanProcessor does not read by itself. */
+/**
+ * The OTEL_BSP_* settings, which SDK 3's BatchSpanProcessor does not read by itself. Its defaults
+ * (queue 2048 spans, batches of 512) are kept: at saturation through nginx they lost no span in
+ * 30 s (490,981 of 490,981), and batches of 2048 saved nothing measurable. A full queue drops
+ * spans silently unless OTEL_LOG_LEVEL is at least `warn`; raise OTEL_BSP_MAX_QUEUE_SIZE then.
+ */
 function batchProcessor(exporter: SpanExporter): SpanProcessor {
   return new BatchSpanProcessor({
     exporter,

@@ -63,23 +63,29 @@ async function waitUntilHealthy(url: string, deadline: number, output: () => str
  * Starts a built service the way `pnpm start` does (`node --require @dogbook/tracing/register
  * dist/server.js` in the service's folder) and resolves once its /healthz answers. With
  * `tracing: false` it starts without the preload, as an uninstrumented baseline; with `dir`, from
- * another build of the service (a changed copy) rather than the one in the workspace.
+ * another build of the service (a changed copy) rather than the one in the workspace. With
+ * `logs: 'discard'` its log lines (stdout) go to /dev/null, as a benchmark wants: collecting them
+ * here would cost this process CPU on the cores the services share.
  */
 export async function startService(
   name: ServiceName,
   port: number,
   env: Env,
-  { tracing = true, dir = serviceDir(name) }: { tracing?: boolean; dir?: string } = {},
+  {
+    tracing = true,
+    dir = serviceDir(name),
+    logs = 'keep',
+  }: { tracing?: boolean; dir?: string; logs?: 'keep' | 'discard' } = {},
 ): Promise<ServiceProcess> {
   // Without the preload, nothing is patched: the only true "tracing off" (OTEL_SDK_DISABLED is not).
   const preload = tracing ? ['--require', '@dogbook/tracing/register'] : [];
   const child = spawn(process.execPath, [...preload, 'dist/server.js'], {
     cwd: dir,
     env: { ...inheritedEnv(), ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logs === 'keep' ? 'pipe' : 'ignore', 'pipe'],
   });
   let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
 
   // Should the test run end without stopping it, the service must not outlive it.

@@ -8,6 +8,10 @@ export interface StackOptions {
   gateway: boolean;
   /** Where the services send spans: a trace viewer (the default), or a port where nothing listens. */
   receiver?: 'viewer' | 'down';
+  /** Send the spans to this OTLP/HTTP endpoint instead (a benchmark's span counter); no viewer starts. */
+  receiverUrl?: string;
+  /** Keep the services' log lines (the default, for the tests to read) or discard them (benchmarks). */
+  logs?: 'keep' | 'discard';
   /** Settings per service, on top of the stack's own. */
   env?: Partial<Record<ServiceName, Env>>;
   /** Start the services with the tracing preload (the default) or without it, as a baseline. */
@@ -35,17 +39,18 @@ const NAMES: ServiceName[] = ['kennels', 'inventory', 'dogs'];
 
 /**
  * The whole of DogBook on 127.0.0.1: the three built services as separate processes exporting
- * OTLP/JSON to a trace viewer, and nginx in front of them.
+ * OTLP/HTTP protobuf (the production protocol) to a trace viewer, and nginx in front of them.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const viewer = options.receiver === 'down' ? undefined : await startTraceViewer({ port: 0, print: false });
-  const receiverUrl = viewer?.url ?? `http://127.0.0.1:${await freePort()}`;
+  const viewer =
+    options.receiver === 'down' || options.receiverUrl ? undefined : await startTraceViewer({ port: 0, print: false });
+  const receiverUrl = options.receiverUrl ?? viewer?.url ?? `http://127.0.0.1:${await freePort()}`;
   const ports = { kennels: await freePort(), inventory: await freePort(), dogs: await freePort() };
   const local = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
 
   const common: Env = {
     OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
     // Spans reach the receiver a tenth of a second after they end, not five seconds.
     OTEL_BSP_SCHEDULE_DELAY: '100',
   };
@@ -67,7 +72,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   try {
     const started = await Promise.all(
-      NAMES.map((name) => startService(name, ports[name], baseEnv[name], { tracing })),
+      NAMES.map((name) => startService(name, ports[name], baseEnv[name], { tracing, logs: options.logs ?? 'keep' })),
     );
     for (const service of started) services.set(service.name, service);
     if (options.gateway) {
@@ -94,7 +99,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stop: (name, signal = 'SIGTERM') => service(name).stop(signal),
     async restart(name, env = {}, { dir } = {}) {
       await service(name).stop();
-      const restarted = await startService(name, ports[name], { ...baseEnv[name], ...env }, { tracing, ...(dir ? { dir } : {}) });
+      const restarted = await startService(name, ports[name], { ...baseEnv[name], ...env }, { tracing, logs: options.logs ?? 'keep', ...(dir ? { dir } : {}) });
       services.set(name, restarted);
       return restarted;
     },

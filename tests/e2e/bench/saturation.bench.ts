@@ -1,0 +1,196 @@
+/**
+ * What tracing costs at saturation: `GET /api/v1/kennels/2` through nginx, as fast as the machine
+ * answers (wrk, 2 threads, 8 connections always in flight), with the simulated database latency
+ * off, so that only DogBook's own work is measured: three processes, four HTTP calls per request.
+ * The same built services run twice, side by side: without the tracing preload, and with it,
+ * exporting every span over OTLP/HTTP protobuf to a receiver that only counts them. The two are
+ * loaded in turn, round after round, so that both see the same machine; each round's ratio
+ * compares two runs a few seconds apart. Figures, not a pass/fail threshold.
+ *   pnpm bench                                     3 rounds of 10 s each
+ *   BENCH_ROUNDS=5 BENCH_SECONDS=30 pnpm bench     more, longer rounds
+ *   BENCH_NODE_OPTIONS='--max-old-space-size=64 --max-semi-space-size=16' pnpm bench
+ *                                                  both stacks with docker compose's heap limits
+ *   BENCH_TRACES_EXPORTER=none pnpm bench          the instrumentations alone: no tracer provider,
+ *                                                  so no span is recorded or sent
+ */
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { missingTools } from '@dogbook/nginx';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import type { Env } from '../src/service-process';
+import { startSpanCounter, type SpanCounter } from '../src/span-counter';
+import { startStack, type Stack } from '../src/stack';
+import { findWrk, runWrk, WRK_MISSING, type WrkResult } from '../src/wrk';
+
+const PATH = '/api/v1/kennels/2';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SERVICES = ['kennels', 'inventory', 'dogs'] as const;
+const NO_LATENCY: Env = { SIMULATED_LATENCY_MS: '0' };
+const NODE_OPTIONS: Env = process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {};
+// warn: a full batch queue is reported ("Dropped N spans because maxQueueSize reached").
+const TRACED_ENV: Env = {
+  OTEL_LOG_LEVEL: 'warn',
+  ...(process.env.BENCH_TRACES_EXPORTER ? { OTEL_TRACES_EXPORTER: process.env.BENCH_TRACES_EXPORTER } : {}),
+};
+
+const missing = [...(findWrk() ? [] : [WRK_MISSING]), ...missingTools()];
+if (missing.length > 0) console.warn(`saturation benchmark skipped: ${missing.join('; ')}`);
+
+type Mode = 'untraced' | 'traced';
+interface Run extends WrkResult {
+  mode: Mode;
+  round: number;
+  peakRssMiB: Record<(typeof SERVICES)[number], number>;
+  spansReceived?: number;
+  spansExpected?: number;
+}
+
+/** Resident memory of a process, from Linux's /proc. */
+function rssMiB(pid: number): number {
+  const kib = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  return Math.round(kib / 1024);
+}
+
+/** Requests nginx passed on so far: one access-log line each. */
+const requestsLogged = (stack: Stack) => stack.gateway!.accessLog().split('\n').filter(Boolean).length;
+
+/** Spans arrive in batches after their requests: wait until the count has not moved for a second. */
+async function settledCount(counter: SpanCounter, timeoutMs = 15_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  let stableSince = Date.now();
+  for (;;) {
+    const now = counter.spans();
+    if (now !== last) [last, stableSince] = [now, Date.now()];
+    if (Date.now() - stableSince >= 1_000 || Date.now() > deadline) return now;
+    await sleep(100);
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const range = (values: number[], digits: number) =>
+  `${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)}`;
+
+describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, () => {
+  let counter: SpanCounter;
+  let stacks: Record<Mode, Stack>;
+  let spansPerRequest: number;
+  let idleRss: Record<Mode, string>;
+
+  const memory = (stack: Stack) => SERVICES.map((name) => `${name} ${rssMiB(stack.service(name).pid)}`).join(', ');
+
+  beforeAll(async () => {
+    counter = await startSpanCounter();
+    const env = { kennels: NODE_OPTIONS, inventory: { ...NO_LATENCY, ...NODE_OPTIONS }, dogs: { ...NO_LATENCY, ...NODE_OPTIONS } };
+    const [untraced, traced] = await Promise.all([
+      startStack({ gateway: true, tracing: false, logs: 'discard', env }),
+      startStack({
+        gateway: true,
+        receiverUrl: counter.url,
+        logs: 'discard',
+        env: {
+          kennels: { ...NODE_OPTIONS, ...TRACED_ENV },
+          inventory: { ...env.inventory, ...TRACED_ENV },
+          dogs: { ...env.dogs, ...TRACED_ENV },
+        },
+      }),
+    ]);
+    stacks = { untraced, traced };
+    idleRss = { untraced: memory(untraced), traced: memory(traced) };
+
+    // What one request weighs in spans, measured rather than assumed.
+    const response = await fetch(`${traced.entry}${PATH}`);
+    if (response.status !== 200) throw new Error(`${PATH} answered ${response.status}`);
+    spansPerRequest = await settledCount(counter);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([stacks?.untraced.close(), stacks?.traced.close()]);
+    await counter?.close();
+  });
+
+  async function load(mode: Mode, round: number): Promise<Run> {
+    const stack = stacks[mode];
+    const spansBefore = await settledCount(counter);
+    const requestsBefore = requestsLogged(stack);
+    const peakRssMiB = { kennels: 0, inventory: 0, dogs: 0 };
+    const sampler = setInterval(() => {
+      for (const name of SERVICES) peakRssMiB[name] = Math.max(peakRssMiB[name], rssMiB(stack.service(name).pid));
+    }, 500);
+    const result = await runWrk(`${stack.entry}${PATH}`, { seconds: SECONDS }).finally(() => clearInterval(sampler));
+    if (mode === 'untraced') return { mode, round, peakRssMiB, ...result };
+    // Counted once the last batches are in: by then nginx has logged the requests wrk cut off too.
+    // Each of them reached kennels and made all its spans, whether or not its answer was read.
+    const spansReceived = (await settledCount(counter)) - spansBefore;
+    const spansExpected = (requestsLogged(stack) - requestsBefore) * spansPerRequest;
+    return { mode, round, peakRssMiB, ...result, spansReceived, spansExpected };
+  }
+
+  test(`traced and untraced, ${ROUNDS} alternating rounds of ${SECONDS} s`, { timeout: ROUNDS * (SECONDS + 25) * 2_000 + 60_000 }, async () => {
+    // Warm up both: JIT compilation, connection pools, V8 heap sizing.
+    await runWrk(`${stacks.untraced.entry}${PATH}`, { seconds: 3 });
+    await runWrk(`${stacks.traced.entry}${PATH}`, { seconds: 3 });
+
+    const runs: Run[] = [];
+    const receiverCpuBefore = process.cpuUsage();
+    let tracedSeconds = 0;
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Alternate which goes first, so neither always follows the other's leftovers (GC, caches).
+      const order: Mode[] = round % 2 ? ['untraced', 'traced'] : ['traced', 'untraced'];
+      for (const mode of order) {
+        const run = await load(mode, round);
+        runs.push(run);
+        if (mode === 'traced') tracedSeconds += SECONDS;
+        console.log(
+          `round ${round} ${mode.padEnd(8)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s` +
+            `  p50 ${run.p50Ms.toFixed(2)} ms  p99 ${run.p99Ms.toFixed(2)} ms` +
+            (run.failures ? `  FAILURES ${run.failures}` : '') +
+            (run.spansExpected !== undefined ? `  spans ${run.spansReceived}/${run.spansExpected}` : ''),
+        );
+      }
+    }
+    // The counter shares this process, which is otherwise idle while wrk runs.
+    const receiverCpu = process.cpuUsage(receiverCpuBefore);
+
+    const of = (mode: Mode) => runs.filter((run) => run.mode === mode);
+    const ratios = Array.from({ length: ROUNDS }, (_, i) => {
+      const [untraced, traced] = [of('untraced')[i]!, of('traced')[i]!];
+      return traced.requestsPerSecond / untraced.requestsPerSecond;
+    });
+    const traced = of('traced');
+    const received = traced.reduce((sum, run) => sum + run.spansReceived!, 0);
+    const expected = traced.reduce((sum, run) => sum + run.spansExpected!, 0);
+    const drops = SERVICES.flatMap((name) => stacks.traced.service(name).output().match(/Dropped \d+ spans[^\n]*/g) ?? []);
+    const row = (mode: Mode) => {
+      const r = of(mode);
+      const peak = SERVICES.map((name) => Math.max(...r.map((run) => run.peakRssMiB[name])));
+      return (
+        `${mode.padEnd(9)} ${median(r.map((run) => run.requestsPerSecond)).toFixed(0).padStart(6)} ` +
+        `(${range(r.map((run) => run.requestsPerSecond), 0)})`.padEnd(14) +
+        `${median(r.map((run) => run.p50Ms)).toFixed(2).padStart(7)} ${median(r.map((run) => run.p99Ms)).toFixed(2).padStart(8)}   ${peak.join(' / ')}`
+      );
+    };
+
+    console.log(
+      [
+        '',
+        `GET ${PATH} through nginx at saturation: wrk 2 threads, 8 connections, ${ROUNDS} alternating rounds of ${SECONDS} s` +
+          (process.env.BENCH_NODE_OPTIONS ? `, NODE_OPTIONS=${process.env.BENCH_NODE_OPTIONS}` : '') +
+          (process.env.BENCH_TRACES_EXPORTER ? `, traced stack with OTEL_TRACES_EXPORTER=${process.env.BENCH_TRACES_EXPORTER}` : ''),
+        `mode       req/s (median, range)   p50 ms   p99 ms   peak RSS MiB kennels / inventory / dogs`,
+        row('untraced'),
+        row('traced'),
+        `traced / untraced throughput: ${median(ratios).toFixed(2)} (median; rounds ${range(ratios, 2)})`,
+        `spans received / expected: ${received} / ${expected} (${spansPerRequest} per request; ${expected - received} missing)` +
+          (drops.length ? `; the services reported: ${drops.join('; ')}` : '; no drops reported by the services'),
+        `span counter: ${(((receiverCpu.user + receiverCpu.system) / 1e6 / tracedSeconds) * 100).toFixed(0)}% of a core while the traced stack was loaded`,
+        `resident memory idle, MiB: untraced ${idleRss.untraced}; traced ${idleRss.traced}`,
+      ].join('\n'),
+    );
+  });
+});
