@@ -52,9 +52,13 @@ const panelExpr = (title: string) => dashboard.panels.find((p) => p.title === ti
 
 describe('Prometheus, started with prometheus.yaml and compose flags', () => {
   test('when Prometheus starts with prometheus.yaml, then the configuration loads and Prometheus scrapes itself', async () => {
-    expect(await promQuery(prometheus, 'prometheus_config_last_reload_successful')).toEqual([
-      expect.objectContaining({ value: [expect.any(Number), '1'] }),
-    ]);
+    // Prometheus knows its own metrics only once it has scraped itself: up to a scrape interval
+    // (15 s) after it became ready.
+    await eventually(async () => {
+      expect(await promQuery(prometheus, 'prometheus_config_last_reload_successful')).toEqual([
+        expect.objectContaining({ value: [expect.any(Number), '1'] }),
+      ]);
+    });
     const jobs = await eventually(async () => {
       const up = await promQuery(prometheus, 'up{job="prometheus"}');
       expect(up.map((s) => s.value[1])).toEqual(['1']);
