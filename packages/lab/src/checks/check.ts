@@ -26,6 +26,15 @@ export interface LabCheck {
   run(context: CheckContext): Promise<Criterion[]>;
 }
 
+/** The first criterion of most labs: the learner has traces in the backend at all. */
+export function hasTraces(context: CheckContext, traces: readonly unknown[]): Criterion {
+  return {
+    ok: traces.length > 0,
+    text: `traces of yours (dogbook.learner = ${context.learner}) are in ${context.source.description}`,
+    hint: noTracesHint(context),
+  };
+}
+
 /** The hint for "no trace of yours": the causes differ between the two backends. */
 export function noTracesHint(context: CheckContext): string {
   const name = `dogbook.learner=${context.learner}`;

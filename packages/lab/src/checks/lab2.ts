@@ -1,5 +1,5 @@
 import { serverSpans, spansNamed, type Trace } from '../traces';
-import { noTracesHint, type LabCheck } from './check';
+import { hasTraces, type LabCheck } from './check';
 
 /** The trace's root is the SERVER span of `service` for `route`: the request entered DogBook there. */
 function entersAt(trace: Trace, service: string, route: string): boolean {
@@ -15,11 +15,7 @@ export const lab2: LabCheck = {
       (trace) => entersAt(trace, 'kennels', '/api/v1/kennels') && spansNamed(trace, 'kennels.fetch_dog_ids').length > 1,
     );
     return [
-      {
-        ok: traces.length > 0,
-        text: `traces of yours (dogbook.learner = ${context.learner}) are in ${context.source.description}`,
-        hint: noTracesHint(context),
-      },
+      hasTraces(context, traces),
       {
         ok: oneDog !== undefined,
         text: 'a trace of yours starts in dogs: one dog, asked for through nginx without kennels',

@@ -10,7 +10,7 @@ import {
   type Trace,
 } from '../traces';
 import type { TraceSource } from '../sources/source';
-import { noTracesHint, type LabCheck } from './check';
+import { hasTraces, type LabCheck } from './check';
 
 /** kennels' server span names a parent that is not in the trace: the caller's own span (curl's). */
 function continuesCallersTrace(trace: Trace): boolean {
@@ -65,11 +65,7 @@ export const lab3: LabCheck = {
     const restored = broken && traces.find((trace) => BigInt(trace.startTimeUnixNano) > BigInt(broken.startTimeUnixNano) && wholeAgain(trace));
 
     return [
-      {
-        ok: traces.length > 0,
-        text: `traces of yours (dogbook.learner = ${context.learner}) are in ${context.source.description}`,
-        hint: noTracesHint(context),
-      },
+      hasTraces(context, traces),
       {
         ok: continued !== undefined,
         text: 'a trace of yours continues a traceparent you sent: kennels hangs its span under your own',

@@ -1,5 +1,5 @@
 import { childrenOf, parentOf, spansNamed } from '../traces';
-import { noTracesHint, type LabCheck } from './check';
+import { hasTraces, type LabCheck } from './check';
 
 /** The span the lab asks for, by the name the lab gives it. */
 export const NEW_SPAN = 'kennels.fetch_dogs';
@@ -21,11 +21,7 @@ export const lab4: LabCheck = {
     const count = span?.attributes['dogbook.dog.count'];
 
     return [
-      {
-        ok: traces.length > 0,
-        text: `traces of yours (dogbook.learner = ${context.learner}) are in ${context.source.description}`,
-        hint: noTracesHint(context),
-      },
+      hasTraces(context, traces),
       {
         ok: span !== undefined,
         text: `a trace of yours holds a ${NEW_SPAN} span, sent by kennels`,

@@ -1,5 +1,5 @@
 import { spansNamed, type Span } from '../traces';
-import { noTracesHint, type LabCheck } from './check';
+import { hasTraces, type LabCheck } from './check';
 
 /** `dogbook.fault.dogs.4=delay:1500`: a delay on one dog's look-up, the fault lab 5 sends. */
 const ONE_DOG_DELAYED = /^dogbook\.fault\.dogs\.\d+=delay:\d+$/;
@@ -21,11 +21,7 @@ export const lab5: LabCheck = {
     const answer = slow ? (await context.answer('Which dog was slow? Its id: '))?.trim() : undefined;
 
     return [
-      {
-        ok: traces.length > 0,
-        text: `traces of yours (dogbook.learner = ${context.learner}) are in ${context.source.description}`,
-        hint: noTracesHint(context),
-      },
+      hasTraces(context, traces),
       {
         ok: slow !== undefined,
         text: "your traces hold the slowed-down dog's look-up",

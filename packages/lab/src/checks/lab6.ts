@@ -1,5 +1,5 @@
 import { serverSpans, spansNamed, type Trace } from '../traces';
-import { noTracesHint, type LabCheck } from './check';
+import { hasTraces, type LabCheck } from './check';
 
 /** What kennels answered the caller, as its server span recorded it. */
 const kennelsAnswered = (trace: Trace, status: number): boolean =>
@@ -15,11 +15,7 @@ export const lab6: LabCheck = {
     const partial = traces.find((trace) => injected(trace, 'dogs.find_dog', 'dogs') && kennelsAnswered(trace, 200));
     const failed = traces.find((trace) => injected(trace, 'inventory.find_dog_ids', 'inventory') && kennelsAnswered(trace, 502));
     return [
-      {
-        ok: traces.length > 0,
-        text: `traces of yours (dogbook.learner = ${context.learner}) are in ${context.source.description}`,
-        hint: noTracesHint(context),
-      },
+      hasTraces(context, traces),
       {
         ok: partial !== undefined,
         text: "a request of yours where one dog's look-up failed and kennels still answered 200",
