@@ -6,6 +6,16 @@ import { countProtobufTraceSpans } from '../src/otlp-protobuf';
 import type { Trace } from '../src/trace';
 import { startTraceViewer, type TraceViewer } from '../src/viewer';
 
+/** One attribute of every type OTLP carries, sent and expected back unchanged. */
+const FETCH_DOG_ATTRIBUTES = {
+  'dogbook.dog.id': 4,
+  'dogbook.dog.found': false,
+  ratio: 0.25,
+  'url.full': 'http://127.0.0.1:8083/api/v1/dogs/4',
+  ids: [3, 4, 5],
+  names: ['Möhre', 'Jack'],
+};
+
 /*
  * The same spans, encoded by the serializers the OpenTelemetry exporters use (otlp-transformer's
  * protobuf and JSON ones), must come out of the viewer alike: protobuf is decoded to the OTLP/JSON
@@ -20,14 +30,7 @@ function recordSpans(): ReadableSpan[] {
   const fetchDog = tracer.startSpan(
     'kennels.fetch_dog',
     {
-      attributes: {
-        'dogbook.dog.id': 4,
-        'dogbook.dog.found': false,
-        ratio: 0.25,
-        'url.full': 'http://127.0.0.1:8083/api/v1/dogs/4',
-        ids: [3, 4, 5],
-        names: ['Möhre', 'Jack'],
-      },
+      attributes: FETCH_DOG_ATTRIBUTES,
     },
     trace.setSpan(ROOT_CONTEXT, server),
   );
@@ -80,14 +83,7 @@ describe('the OTLP/HTTP receiver, fed protobuf', () => {
       traceId,
       parentSpanId: spans.find((span) => span.name.startsWith('GET'))!.spanContext().spanId,
       kind: 'INTERNAL',
-      attributes: {
-        'dogbook.dog.id': 4,
-        'dogbook.dog.found': false,
-        ratio: 0.25,
-        'url.full': 'http://127.0.0.1:8083/api/v1/dogs/4',
-        ids: [3, 4, 5],
-        names: ['Möhre', 'Jack'],
-      },
+      attributes: FETCH_DOG_ATTRIBUTES,
       status: { code: 'ERROR', message: 'timeout of 2000ms exceeded' },
     });
     expect(viaProtobuf!).toMatchObject({ rootSpanName: 'GET /api/v1/kennels/:id', spanCount: 2, errorCount: 1 });
