@@ -34,7 +34,7 @@ function recordSpans(): ReadableSpan[] {
     },
     trace.setSpan(ROOT_CONTEXT, server),
   );
-  fetchDog.setStatus({ code: SpanStatusCode.ERROR, message: 'timeout of 2000ms exceeded' });
+  fetchDog.setStatus({ code: SpanStatusCode.ERROR, message: 'no answer from http://dogs:8080/api/v1/dogs/4 within 2000 ms' });
   fetchDog.end();
   server.setAttribute('http.response.status_code', 200);
   server.end();
@@ -84,7 +84,7 @@ describe('the OTLP/HTTP receiver, fed protobuf', () => {
       parentSpanId: spans.find((span) => span.name.startsWith('GET'))!.spanContext().spanId,
       kind: 'INTERNAL',
       attributes: FETCH_DOG_ATTRIBUTES,
-      status: { code: 'ERROR', message: 'timeout of 2000ms exceeded' },
+      status: { code: 'ERROR', message: 'no answer from http://dogs:8080/api/v1/dogs/4 within 2000 ms' },
     });
     expect(viaProtobuf!).toMatchObject({ rootSpanName: 'GET /api/v1/kennels/:id', spanCount: 2, errorCount: 1 });
   });

@@ -37,7 +37,7 @@ const exportRequest = {
               kind: 1,
               startTimeUnixNano: 1700000000001000000,
               endTimeUnixNano: '1700000000102000000',
-              status: { code: 2, message: 'timeout of 2000ms exceeded' },
+              status: { code: 2, message: 'no answer from http://dogs:8080/api/v1/dogs/4 within 2000 ms' },
             },
           ],
         },
@@ -96,7 +96,7 @@ describe('the OTLP/HTTP receiver', () => {
     expect(trace.spans[1]).toMatchObject({
       parentSpanId: '051581bf3cb55c13',
       kind: 'INTERNAL',
-      status: { code: 'ERROR', message: 'timeout of 2000ms exceeded' },
+      status: { code: 'ERROR', message: 'no answer from http://dogs:8080/api/v1/dogs/4 within 2000 ms' },
     });
   });
 

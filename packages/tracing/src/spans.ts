@@ -25,7 +25,10 @@ export function withSpan<T>(
       const err = error instanceof Error ? error : new Error(String(error));
       span.recordException(err);
       span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-      span.setAttribute('error.type', (err as { code?: string }).code ?? err.name);
+      // A system error's code (ECONNREFUSED) says more than its class; a DOMException's numeric
+      // legacy code (23 for TimeoutError) says less than its name.
+      const { code } = err as { code?: unknown };
+      span.setAttribute('error.type', typeof code === 'string' ? code : err.name);
       throw error;
     } finally {
       span.end();

@@ -50,6 +50,14 @@ describe('withSpan', () => {
     expect(span.events[0]?.attributes?.['exception.message']).toBe('connect ECONNREFUSED 127.0.0.1:9');
   });
 
+  it('when the work throws a DOMException, then error.type is its name, not its numeric legacy code', async () => {
+    const timeout = new DOMException('no answer within 1000 ms', 'TimeoutError');
+
+    await expect(withSpan(tracer, 'test.timeout', {}, () => Promise.reject(timeout))).rejects.toBe(timeout);
+
+    expect((await finished('test.timeout')).attributes['error.type']).toBe('TimeoutError');
+  });
+
   it('when spans are opened inside the work, then they are its children and share its trace id', async () => {
     await withSpan(tracer, 'test.parent', {}, async () => {
       await withSpan(tracer, 'test.child', {}, async () => {

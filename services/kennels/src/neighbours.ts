@@ -1,6 +1,4 @@
-import { Agent } from 'node:http';
 import { trace } from '@opentelemetry/api';
-import axios from 'axios';
 import { z } from 'zod';
 import { withSpan } from '@dogbook/tracing';
 import type { Config } from './config';
@@ -12,26 +10,50 @@ const inventoryAnswer = z.object({ kennelId: z.number(), dogIds: z.array(z.numbe
 const dogAnswer = z.object({ id: z.number(), name: z.string() });
 
 /**
- * HTTP clients for the inventory and dogs services. Trace context travels in the `traceparent`
- * header, added by the http instrumentation to every outgoing request: no code here for that.
- * Each call has a deadline and reuses pooled keep-alive connections.
+ * GETs a neighbour's JSON answer within the deadline; any other answer than a 2xx is an error.
+ * The deadline is a timer cleared on the way out rather than `AbortSignal.timeout()`, whose timer
+ * outlives the call and, under load, builds a `DOMException` with a stack trace for every call long
+ * after it answered. The errors keep what the span's `error.type` should say: `TimeoutError` for
+ * the deadline (the name `AbortSignal.timeout()` uses), and the network's own code such as
+ * `ECONNREFUSED`, which `fetch` hides under a generic `TypeError: fetch failed`.
+ */
+async function getJson(url: string, timeoutMs: number): Promise<unknown> {
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new DOMException(`no answer from ${url} within ${timeoutMs} ms`, 'TimeoutError')),
+    timeoutMs,
+  );
+  try {
+    const response = await fetch(url, { signal: deadline.signal });
+    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+    return await response.json();
+  } catch (error) {
+    throw error instanceof TypeError && error.cause instanceof Error ? error.cause : error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * HTTP clients for the inventory and dogs services, on Node's own `fetch`, which keeps connections
+ * alive by itself. Trace context travels in the `traceparent` header, added by the undici
+ * instrumentation to every outgoing request: no code here for that. It hooks `fetch` through Node's
+ * diagnostics channels; axios goes through `http.request`, whose instrumentation wraps every
+ * listener axios attaches. Measured at saturation, tracing added 490 µs of CPU per request to
+ * kennels on axios, 261 on `fetch` (README, "What tracing costs").
  */
 export function createNeighbours(config: Pick<Config, 'INVENTORY_URL' | 'DOGS_URL' | 'DOWNSTREAM_TIMEOUT_MS'>) {
-  const common = { timeout: config.DOWNSTREAM_TIMEOUT_MS, httpAgent: new Agent({ keepAlive: true }) };
-  const inventory = axios.create({ ...common, baseURL: config.INVENTORY_URL });
-  const dogs = axios.create({ ...common, baseURL: config.DOGS_URL });
-
   return {
     fetchDogIds: (kennelId: number) =>
       withSpan(tracer, 'kennels.fetch_dog_ids', { 'dogbook.kennel.id': kennelId }, async () => {
-        const { data } = await inventory.get(`/api/v1/inventory/${kennelId}`);
-        return inventoryAnswer.parse(data).dogIds;
+        const answer = await getJson(`${config.INVENTORY_URL}/api/v1/inventory/${kennelId}`, config.DOWNSTREAM_TIMEOUT_MS);
+        return inventoryAnswer.parse(answer).dogIds;
       }),
 
     fetchDog: (dogId: number) =>
       withSpan(tracer, 'kennels.fetch_dog', { 'dogbook.dog.id': dogId }, async () => {
-        const { data } = await dogs.get(`/api/v1/dogs/${dogId}`);
-        return dogAnswer.parse(data);
+        const answer = await getJson(`${config.DOGS_URL}/api/v1/dogs/${dogId}`, config.DOWNSTREAM_TIMEOUT_MS);
+        return dogAnswer.parse(answer);
       }),
   };
 }

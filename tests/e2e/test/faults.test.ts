@@ -90,6 +90,6 @@ describe('when a part of DogBook fails', () => {
       expect(span.status.code).toBe('ERROR');
       expect(span.durationMs).toBeGreaterThanOrEqual(DOWNSTREAM_TIMEOUT_MS - 1);
     }
-    expect(fetches.map((span) => span.attributes['error.type'])).toEqual(['ECONNABORTED', 'ECONNABORTED', 'ECONNABORTED']);
+    expect(fetches.map((span) => span.attributes['error.type'])).toEqual(['TimeoutError', 'TimeoutError', 'TimeoutError']);
   });
 });
