@@ -1,6 +1,6 @@
 /**
  * What tracing costs at saturation: `GET /api/v1/kennels/2` through nginx, as fast as the machine
- * answers (wrk, 2 threads, 8 connections always in flight), with the simulated database latency
+ * answers (wrk, 2 threads, 32 connections always in flight), with the simulated database latency
  * off, so that only DogBook's own work is measured: three processes, four HTTP calls per request.
  * The same built services run twice, side by side: without the tracing preload, and with it,
  * exporting every span over OTLP/HTTP protobuf to a receiver that only counts them. The two are
@@ -8,16 +8,19 @@
  * compares two runs a few seconds apart. Figures, not a pass/fail threshold.
  *   pnpm bench                                     3 rounds of 10 s each
  *   BENCH_ROUNDS=5 BENCH_SECONDS=30 pnpm bench     more, longer rounds
+ *   BENCH_CONNECTIONS=64 pnpm bench                more requests in flight (32 by default: on
+ *                                                  two cores, 64 made the untraced stack only 2%
+ *                                                  faster, while 8 left nearly half the CPU idle)
  *   BENCH_NODE_OPTIONS='--max-old-space-size=64 --max-semi-space-size=16' pnpm bench
  *                                                  both stacks with docker compose's heap limits
  *   BENCH_TRACES_EXPORTER=none pnpm bench          the instrumentations alone: no tracer provider,
  *                                                  so no span is recorded or sent
  */
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { missingTools } from '@dogbook/nginx';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { Env } from '../src/service-process';
+import { measureMachineCpu, processCpuSeconds, rssMiB } from '../src/proc-stats';
 import { startSpanCounter, type SpanCounter } from '../src/span-counter';
 import { startStack, type Stack } from '../src/stack';
 import { findWrk, runWrk, WRK_MISSING, type WrkResult } from '../src/wrk';
@@ -25,6 +28,7 @@ import { findWrk, runWrk, WRK_MISSING, type WrkResult } from '../src/wrk';
 const PATH = '/api/v1/kennels/2';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SERVICES = ['kennels', 'inventory', 'dogs'] as const;
 const NO_LATENCY: Env = { SIMULATED_LATENCY_MS: '0' };
 const NODE_OPTIONS: Env = process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {};
@@ -42,14 +46,12 @@ interface Run extends WrkResult {
   mode: Mode;
   round: number;
   peakRssMiB: Record<(typeof SERVICES)[number], number>;
+  /** Share of both cores in use while wrk ran. */
+  machineBusy: number;
+  /** CPU time each service used per request nginx passed on, in microseconds. */
+  cpuMicrosPerRequest: Record<(typeof SERVICES)[number], number>;
   spansReceived?: number;
   spansExpected?: number;
-}
-
-/** Resident memory of a process, from Linux's /proc. */
-function rssMiB(pid: number): number {
-  const kib = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-  return Math.round(kib / 1024);
 }
 
 /** Requests nginx passed on so far: one access-log line each. */
@@ -118,23 +120,30 @@ describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, 
     const stack = stacks[mode];
     const spansBefore = await settledCount(counter);
     const requestsBefore = requestsLogged(stack);
+    const cpuBefore = SERVICES.map((name) => processCpuSeconds(stack.service(name).pid));
     const peakRssMiB = { kennels: 0, inventory: 0, dogs: 0 };
     const sampler = setInterval(() => {
       for (const name of SERVICES) peakRssMiB[name] = Math.max(peakRssMiB[name], rssMiB(stack.service(name).pid));
     }, 500);
-    const result = await runWrk(`${stack.entry}${PATH}`, { seconds: SECONDS }).finally(() => clearInterval(sampler));
-    if (mode === 'untraced') return { mode, round, peakRssMiB, ...result };
+    const machineBusy = measureMachineCpu();
+    const result = await runWrk(`${stack.entry}${PATH}`, { seconds: SECONDS, connections: CONNECTIONS }).finally(() => clearInterval(sampler));
+    const measured = { mode, round, peakRssMiB, machineBusy: machineBusy(), ...result };
     // Counted once the last batches are in: by then nginx has logged the requests wrk cut off too.
     // Each of them reached kennels and made all its spans, whether or not its answer was read.
-    const spansReceived = (await settledCount(counter)) - spansBefore;
-    const spansExpected = (requestsLogged(stack) - requestsBefore) * spansPerRequest;
-    return { mode, round, peakRssMiB, ...result, spansReceived, spansExpected };
+    // The CPU of sending those last batches belongs to the run, too.
+    const spansReceived = mode === 'traced' ? (await settledCount(counter)) - spansBefore : undefined;
+    const requests = requestsLogged(stack) - requestsBefore;
+    const cpuMicrosPerRequest = Object.fromEntries(
+      SERVICES.map((name, i) => [name, ((processCpuSeconds(stack.service(name).pid) - cpuBefore[i]!) * 1e6) / requests]),
+    ) as Run['cpuMicrosPerRequest'];
+    if (spansReceived === undefined) return { ...measured, cpuMicrosPerRequest };
+    return { ...measured, cpuMicrosPerRequest, spansReceived, spansExpected: requests * spansPerRequest };
   }
 
   test(`traced and untraced, ${ROUNDS} alternating rounds of ${SECONDS} s`, { timeout: ROUNDS * (SECONDS + 25) * 2_000 + 60_000 }, async () => {
     // Warm up both: JIT compilation, connection pools, V8 heap sizing.
-    await runWrk(`${stacks.untraced.entry}${PATH}`, { seconds: 3 });
-    await runWrk(`${stacks.traced.entry}${PATH}`, { seconds: 3 });
+    await runWrk(`${stacks.untraced.entry}${PATH}`, { seconds: 3, connections: CONNECTIONS });
+    await runWrk(`${stacks.traced.entry}${PATH}`, { seconds: 3, connections: CONNECTIONS });
 
     const runs: Run[] = [];
     const receiverCpuBefore = process.cpuUsage();
@@ -148,7 +157,7 @@ describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, 
         if (mode === 'traced') tracedSeconds += SECONDS;
         console.log(
           `round ${round} ${mode.padEnd(8)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s` +
-            `  p50 ${run.p50Ms.toFixed(2)} ms  p99 ${run.p99Ms.toFixed(2)} ms` +
+            `  p50 ${run.p50Ms.toFixed(2)} ms  p99 ${run.p99Ms.toFixed(2)} ms  CPU ${(run.machineBusy * 100).toFixed(0)}%` +
             (run.failures ? `  FAILURES ${run.failures}` : '') +
             (run.spansExpected !== undefined ? `  spans ${run.spansReceived}/${run.spansExpected}` : ''),
         );
@@ -166,26 +175,39 @@ describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, 
     const received = traced.reduce((sum, run) => sum + run.spansReceived!, 0);
     const expected = traced.reduce((sum, run) => sum + run.spansExpected!, 0);
     const drops = SERVICES.flatMap((name) => stacks.traced.service(name).output().match(/Dropped \d+ spans[^\n]*/g) ?? []);
+    // CPU time per request says what tracing costs each service, whichever process limits throughput.
+    const cpuPerRequest = (mode: Mode) => {
+      const perService = SERVICES.map((name) => median(of(mode).map((run) => run.cpuMicrosPerRequest[name])));
+      return [...perService, perService.reduce((sum, micros) => sum + micros, 0)];
+    };
+    const cpuRow = (label: string, micros: number[]) =>
+      `${label.padEnd(18)}${micros.map((value) => value.toFixed(0).padStart(10)).join('')}`;
+    const cpuAdded = cpuPerRequest('traced').map((micros, i) => micros - cpuPerRequest('untraced')[i]!);
     const row = (mode: Mode) => {
       const r = of(mode);
       const peak = SERVICES.map((name) => Math.max(...r.map((run) => run.peakRssMiB[name])));
       return (
         `${mode.padEnd(9)} ${median(r.map((run) => run.requestsPerSecond)).toFixed(0).padStart(6)} ` +
         `(${range(r.map((run) => run.requestsPerSecond), 0)})`.padEnd(14) +
-        `${median(r.map((run) => run.p50Ms)).toFixed(2).padStart(7)} ${median(r.map((run) => run.p99Ms)).toFixed(2).padStart(8)}   ${peak.join(' / ')}`
+        `${median(r.map((run) => run.p50Ms)).toFixed(2).padStart(7)} ${median(r.map((run) => run.p99Ms)).toFixed(2).padStart(8)}` +
+        `${(median(r.map((run) => run.machineBusy)) * 100).toFixed(0).padStart(7)}%   ${peak.join(' / ')}`
       );
     };
 
     console.log(
       [
         '',
-        `GET ${PATH} through nginx at saturation: wrk 2 threads, 8 connections, ${ROUNDS} alternating rounds of ${SECONDS} s` +
+        `GET ${PATH} through nginx at saturation: wrk 2 threads, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s` +
           (process.env.BENCH_NODE_OPTIONS ? `, NODE_OPTIONS=${process.env.BENCH_NODE_OPTIONS}` : '') +
           (process.env.BENCH_TRACES_EXPORTER ? `, traced stack with OTEL_TRACES_EXPORTER=${process.env.BENCH_TRACES_EXPORTER}` : ''),
-        `mode       req/s (median, range)   p50 ms   p99 ms   peak RSS MiB kennels / inventory / dogs`,
+        `mode       req/s (median, range)   p50 ms   p99 ms   CPU busy   peak RSS MiB kennels / inventory / dogs`,
         row('untraced'),
         row('traced'),
         `traced / untraced throughput: ${median(ratios).toFixed(2)} (median; rounds ${range(ratios, 2)})`,
+        `CPU per request, µs (median)${SERVICES.map((name) => name.padStart(10)).join('')}  all three`,
+        cpuRow('untraced', cpuPerRequest('untraced')),
+        cpuRow('traced', cpuPerRequest('traced')),
+        cpuRow('added by tracing', cpuAdded),
         `spans received / expected: ${received} / ${expected} (${spansPerRequest} per request; ${expected - received} missing)` +
           (drops.length ? `; the services reported: ${drops.join('; ')}` : '; no drops reported by the services'),
         `span counter: ${(((receiverCpu.user + receiverCpu.system) / 1e6 / tracedSeconds) * 100).toFixed(0)}% of a core while the traced stack was loaded`,

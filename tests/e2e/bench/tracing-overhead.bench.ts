@@ -5,8 +5,8 @@
  * tracing preload, and with it, exporting every span over OTLP to a receiver.
  *   pnpm bench
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { rssMiB } from '../src/proc-stats';
 import { startStack, type Stack } from '../src/stack';
 
 const PATH = '/api/v1/kennels/2';
@@ -21,12 +21,6 @@ async function ask(stack: Stack): Promise<void> {
   const response = await fetch(`${stack.entry}${PATH}`);
   if (response.status !== 200) throw new Error(`${PATH} answered ${response.status}`);
   await response.arrayBuffer();
-}
-
-/** Resident memory of a process, from Linux's /proc. */
-function rssMiB(pid: number): number {
-  const kib = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-  return Math.round(kib / 1024);
 }
 
 function memoryOf(label: string, stack: Stack): string {
