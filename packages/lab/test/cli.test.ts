@@ -103,6 +103,39 @@ describe('pnpm lab check, against a trace viewer', () => {
     await viewer?.close();
   });
 
+  /** Kennel 2's trace with lab 4's span, hung under `parentSpanId`, and the three dog look-ups under it. */
+  const withFetchDogs = (traceId: string, learner: string, parentSpanId: string): SpanFields[] => {
+    const tag = { 'dogbook.learner': learner };
+    return [
+      ...kennel2Trace(traceId, learner),
+      { service: 'kennels', traceId, spanId: '1000000000000003', parentSpanId: '1000000000000001', name: 'kennels.fetch_dog_ids', startMs: 2, endMs: 105, attributes: tag },
+      { service: 'kennels', traceId, spanId: '1000000000000004', parentSpanId, name: 'kennels.fetch_dogs', startMs: 105, endMs: 209, attributes: { ...tag, 'dogbook.dog.count': 3 } },
+      ...[3, 4, 5].map((dog) => ({
+        service: 'kennels',
+        traceId,
+        spanId: `100000000000001${dog}`,
+        parentSpanId: '1000000000000004',
+        name: 'kennels.fetch_dog',
+        startMs: 106,
+        endMs: 208,
+        attributes: { ...tag, 'dogbook.dog.id': dog },
+      })),
+    ];
+  };
+
+  it("when lab 4's span hangs under kennels' server span, then lab 4 holds; under another span, the hint names that span", async () => {
+    await post(withFetchDogs('e1'.repeat(16), 'erin', '1000000000000001'));
+    await post(withFetchDogs('f1'.repeat(16), 'frank', '1000000000000003'));
+
+    const right = await lab(['check', '4', '--learner', 'erin'], { TRACE_VIEWER_URL: viewer.url });
+    const wrong = await lab(['check', '4', '--learner', 'frank'], { TRACE_VIEWER_URL: viewer.url });
+
+    expect(right.stdout).toContain(`✓ its parent is kennels' server span, "GET /api/v1/kennels/:id"`);
+    expect(right.code).toBe(0);
+    expect(wrong.stdout).toContain(`✗ its parent is kennels' server span, "GET /api/v1/kennels/:id"\n    hint: its parent is "kennels.fetch_dog_ids"`);
+    expect(wrong.code).toBe(1);
+  });
+
   it('when the learner asked for kennel 2, then lab 1 holds: ✓ per criterion, exit 0', async () => {
     const { code, stdout } = await lab(['check', '1', '--learner', 'alice'], { TRACE_VIEWER_URL: viewer.url });
 

@@ -31,8 +31,10 @@ export const methodNotAllowed: RequestHandler = (req) => {
 
 /**
  * The one place errors become responses: `{"error": "...", "traceId": "..."}`. The trace id lets a
- * user go from an error message straight to its trace. Unexpected errors are recorded on the span;
- * every 5xx is logged with its error on the request's log line; details stay out of the answer.
+ * user go from an error message straight to its trace, where the server span holds the error as an
+ * exception event: for a 4xx too, whose span status stays unset (the caller's mistake), so the
+ * trace still says what the caller was told. Every 5xx is logged with its error on the request's
+ * log line; details of an unexpected error stay out of the answer.
  */
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const clientStatus = clientStatusOf(error);
@@ -47,8 +49,8 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   } else {
     status = 500;
     message = 'internal error';
-    trace.getActiveSpan()?.recordException(error as Error);
   }
+  trace.getActiveSpan()?.recordException(error instanceof Error ? error : String(error));
   // pino-http's request line then names the error itself, not just "failed with status code 500".
   if (status >= 500) res.err = error;
   res.status(status).json({ error: message, traceId: currentTraceId() });

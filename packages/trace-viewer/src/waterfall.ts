@@ -86,13 +86,12 @@ function fit(text: string, width: number): string {
 /**
  * A trace as text, one line per span (bars shortened here):
  *
- *   trace 18e142a5f58a079043561f5c2ae54538  kennels: GET /api/v1/kennels/:id  223.1 ms, 23 spans  learner alice
- *   kennels    GET /api/v1/kennels/:id                  223.1 ms  |████████████████████|
- *   kennels      request handler                        222.0 ms  |████████████████████|
- *   kennels        kennels.find_kennel                   0.16 ms  |█                   |
- *   kennels        kennels.fetch_dog_ids                108.2 ms  |██████████          |
+ *   trace e79669f515eb977fb93e5496938d767e  kennels: GET /api/v1/kennels/:id  246.5 ms, 18 spans
+ *   kennels    GET /api/v1/kennels/:id                246.5 ms  |████████████████████|
+ *   kennels      kennels.find_kennel                   0.34 ms  |█                   |
+ *   kennels      kennels.fetch_dog_ids                124.7 ms  |██████████          |
  *   ...
- *   dogs                   dogs.find_dog                100.9 ms  |          ██████████|
+ *   dogs               dogs.find_dog                  100.5 ms  |          █████████ |
  *
  * The bar is the span's place on the trace's own timeline, so spans that overlap (the parallel
  * dog look-ups) show as bars on the same stretch of it.

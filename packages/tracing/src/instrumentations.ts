@@ -48,10 +48,14 @@ export function createInstrumentations(): Instrumentation[] {
       ignoreIncomingRequestHook: isHealthCheck,
       responseHook: addTraceResponseHeader,
     },
-    // Keep the request-handler span (where the service's own spans hang) and drop one span per
-    // middleware and router, which say nothing about this request.
+    // Express still names the server span after its route (`GET /api/v1/kennels/:id`) and sets
+    // `http.route`, but makes no span of its own: one per middleware and router says nothing about
+    // this request, and the `request handler` span repeated the server span (same route, the same
+    // duration but for a fraction of a millisecond). Without it a service's own spans hang straight
+    // under its server span, and a request makes 18 spans instead of 23: measured at saturation,
+    // tracing then added 524 µs of CPU per request instead of 554 (README, "What tracing costs").
     '@opentelemetry/instrumentation-express': {
-      ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
+      ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],
     },
     // Log lines always get trace_id and span_id. Sending them as OTLP log records as well means
     // parsing every line again, for nothing when OTEL_LOGS_EXPORTER=none. Measured at saturation:

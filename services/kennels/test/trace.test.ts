@@ -93,11 +93,9 @@ describe('a request for kennel 2, traced across the three services', () => {
     expect(findDogIds!.attributes).toMatchObject({ 'dogbook.kennel.id': 2, 'dogbook.dog.count': 3 });
     expect(ancestry(findDogIds!, spans)).toEqual([
       'inventory.find_dog_ids',
-      'request handler',
       'GET /api/v1/inventory/:kennelId',
       'GET',
       'kennels.fetch_dog_ids',
-      'request handler',
       'GET /api/v1/kennels/:id',
     ]);
 
@@ -106,17 +104,18 @@ describe('a request for kennel 2, traced across the three services', () => {
     for (const findDog of findDogs) {
       expect(ancestry(findDog, spans)).toEqual([
         'dogs.find_dog',
-        'request handler',
         'GET /api/v1/dogs/:id',
         'GET',
         'kennels.fetch_dog',
-        'request handler',
         'GET /api/v1/kennels/:id',
       ]);
     }
 
     const clientSpans = spans.filter((span) => span.kind === SpanKind.CLIENT);
     expect(clientSpans).toHaveLength(4);
+    // kennels 10 (server, find_kennel, fetch_dog_ids and 3 fetch_dog, each fetch with its client
+    // span), inventory 2, dogs 2 per dog: Express adds none of its own.
+    expect(spans).toHaveLength(18);
     expect(spans.every((span) => span.status.code !== SpanStatusCode.ERROR)).toBe(true);
   });
 
@@ -168,6 +167,18 @@ describe('a request for kennel 2, traced across the three services', () => {
 
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'id must be a non-negative integer', traceId: traceResponse(res).traceId });
+  });
+
+  it('when a kennel does not exist, then the server span stays unset and holds what the caller was told', async () => {
+    const res = await get(app, '/api/v1/kennels/9');
+    const spans = await traceOf(traceResponse(res).traceId);
+
+    expect(res.status).toBe(404);
+    const server = spans.find((span) => span.name === 'GET /api/v1/kennels/:id')!;
+    expect(server.status.code).toBe(SpanStatusCode.UNSET);
+    expect(server.events.map((event) => [event.name, event.attributes?.['exception.message']])).toEqual([
+      ['exception', 'no kennel with id 9'],
+    ]);
   });
 
   it('when a request is logged, then its log line carries the trace id and span id of the request', async () => {
@@ -242,5 +253,6 @@ describe('a traced request when a neighbour is down', () => {
     const root = spans.find((span) => span.name === 'GET /api/v1/kennels/:id')!;
     expect(root.status.code).toBe(SpanStatusCode.ERROR);
     expect(root.attributes['http.response.status_code']).toBe(502);
+    expect(root.events[0]?.attributes?.['exception.message']).toBe('the inventory service did not answer for kennel 2');
   });
 });

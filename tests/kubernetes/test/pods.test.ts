@@ -82,7 +82,8 @@ describe("DogBook's pods", () => {
       const name = deployment.metadata.name;
       expect(resourceProblems(deployment, composeMemory(name)), name).toEqual([]);
     }
-    expect(composeMemory('kennels')).toBe(160 * MiB);
+    expect(composeMemory('kennels')).toBe(192 * MiB);
+    expect(composeMemory('dogs')).toBe(160 * MiB);
   });
 
   test('when a limit is missing, exceeded by its request or differs from compose, then the resource check reports it', () => {
