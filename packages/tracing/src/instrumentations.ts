@@ -53,7 +53,8 @@ export function createInstrumentations(): Instrumentation[] {
     // this request, and the `request handler` span repeated the server span (same route, the same
     // duration but for a fraction of a millisecond). Without it a service's own spans hang straight
     // under its server span, and a request makes 18 spans instead of 23: measured at saturation,
-    // tracing then added 524 µs of CPU per request instead of 554 (README, "What tracing costs").
+    // tracing then added 524 µs of CPU per request instead of 554 (README, "Performance: what
+    // tracing costs").
     '@opentelemetry/instrumentation-express': {
       ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],
     },
