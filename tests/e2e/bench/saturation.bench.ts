@@ -15,6 +15,10 @@
  *                                                  both stacks with docker compose's heap limits
  *   BENCH_TRACES_EXPORTER=none pnpm bench          the instrumentations alone: no tracer provider,
  *                                                  so no span is recorded or sent
+ *   BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/dogbook-profiles' pnpm bench
+ *                                                  a CPU profile of each of the six services, for
+ *                                                  Chrome DevTools (CPU.<date>.<pid>...cpuprofile;
+ *                                                  the pids are printed)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { missingTools } from '@dogbook/nginx';
@@ -112,6 +116,10 @@ describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, 
   }, 60_000);
 
   afterAll(async () => {
+    // SIGTERM first, so that each service exits as in production and, under --cpu-prof, writes
+    // its profile; close() alone would SIGKILL them.
+    const running = stacks ? [stacks.untraced, stacks.traced] : [];
+    await Promise.all(running.flatMap((stack) => SERVICES.map((name) => stack.service(name).stop('SIGTERM'))));
     await Promise.all([stacks?.untraced.close(), stacks?.traced.close()]);
     await counter?.close();
   });
@@ -212,6 +220,7 @@ describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, 
           (drops.length ? `; the services reported: ${drops.join('; ')}` : '; no drops reported by the services'),
         `span counter: ${(((receiverCpu.user + receiverCpu.system) / 1e6 / tracedSeconds) * 100).toFixed(0)}% of a core while the traced stack was loaded`,
         `resident memory idle, MiB: untraced ${idleRss.untraced}; traced ${idleRss.traced}`,
+        `pids: ${(['untraced', 'traced'] as const).map((mode) => `${mode} ${SERVICES.map((name) => `${name} ${stacks[mode].service(name).pid}`).join(', ')}`).join('; ')}`,
       ].join('\n'),
     );
   });
