@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { own } from '@dogbook/processes';
 import {
   accessSync,
   closeSync,
@@ -188,37 +189,21 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
     if (options.echoErrors) process.stderr.write(chunk);
   });
   const accessLog = () => readFileSync(accessLogPath, 'utf8');
-  // nginx runs in the foreground of no terminal: if this process ends without stop(), take it along.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  let exited = false;
-  const exit = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      exited = true;
-      process.off('exit', killOnExit);
-      resolve();
-    });
-    child.once('error', (error) => {
-      errorLog += String(error);
-      exited = true;
-      resolve();
-    });
+  // nginx runs in the foreground of no terminal: if this process ends without stop(), it goes too.
+  const owned = own(child);
+  void owned.exited.then(({ error }) => {
+    if (error) errorLog += String(error);
   });
 
   const stop = async () => {
-    if (!exited) {
-      // SIGTERM is nginx's fast shutdown; SIGKILL only if it does not go in time.
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-      await exit;
-      clearTimeout(timer);
-    }
+    // SIGTERM is nginx's fast shutdown; SIGKILL only if it does not go in time.
+    await owned.stop('SIGTERM', 3_000);
     rmSync(dir, { recursive: true, force: true });
   };
 
   try {
-    await waitForPort(host === '0.0.0.0' ? '127.0.0.1' : host, options.port, Date.now() + 5_000, () => exited);
-    if (exited) throw new Error(`nginx exited at start:\n${errorLog}`);
+    await waitForPort(host === '0.0.0.0' ? '127.0.0.1' : host, options.port, Date.now() + 5_000, () => !owned.running());
+    if (!owned.running()) throw new Error(`nginx exited at start:\n${errorLog}`);
   } catch (error) {
     await stop();
     throw error;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { processMemory } from '@dogbook/processes';
 import { expect, test } from 'vitest';
 import { loadCompose, memoryLimitOf, service } from '../src/compose';
 import { stackAddresses, stackState } from './support';
@@ -14,13 +14,6 @@ const compose = loadCompose();
 const REQUESTS_PER_SECOND = 5;
 const DURATION_S = 120;
 const MiB = 1024 * 1024;
-
-/** Resident memory now and at its peak (VmHWM), in bytes, from the kernel's view of the process. */
-function memoryOf(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
-  return { rss: kib('VmRSS'), peak: kib('VmHWM') };
-}
 
 /** Runs the load generator the way `pnpm load` does, and resolves with its exit code and output. */
 function runLoad(): Promise<{ code: number | null; output: string }> {
@@ -49,7 +42,7 @@ test(
     // Let the last batches reach the backends before reading their peaks.
     await sleep(10_000);
 
-    const rows = backends.map((name) => ({ name, limit: memoryLimitOf(service(compose, name)), ...memoryOf(pids[name]!) }));
+    const rows = backends.map((name) => ({ name, limit: memoryLimitOf(service(compose, name)), ...processMemory(pids[name]!) }));
     const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
     console.log(
       [

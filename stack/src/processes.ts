@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { own } from '@dogbook/processes';
 
 export interface RunningProcess {
   readonly name: string;
@@ -9,10 +10,7 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
 
-/**
- * Starts a program with its output appended to `logPath`. Should this process die without stopping
- * it, the program goes too: nothing of the stack outlives the process that started it.
- */
+/** Starts a program with its output appended to `logPath`, owned by this process (see own()). */
 export function startProcess(
   name: string,
   command: string,
@@ -22,30 +20,13 @@ export function startProcess(
   const log = openSync(options.logPath, 'a');
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', log, log] });
   closeSync(log);
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  let exited = false;
-  const exit = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      exited = true;
-      process.off('exit', killOnExit);
-      resolve();
-    });
-    child.once('error', () => {
-      exited = true;
-      resolve();
-    });
-  });
+  const owned = own(child);
   return {
     name,
     pid: child.pid ?? -1,
-    running: () => !exited,
-    async stop(signal = 'SIGTERM', graceMs = 10_000) {
-      if (exited) return;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exit;
-      clearTimeout(timer);
+    running: owned.running,
+    async stop(signal, graceMs) {
+      await owned.stop(signal, graceMs);
     },
   };
 }

@@ -24,7 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { missingTools } from '@dogbook/nginx';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { Env } from '../src/service-process';
-import { measureMachineCpu, processCpuSeconds, rssMiB } from '../src/proc-stats';
+import { measureMachineCpu, processCpuSeconds, rssMiB } from '@dogbook/processes';
 import { startSpanCounter, type SpanCounter } from '../src/span-counter';
 import { startStack, type Stack } from '../src/stack';
 import { findWrk, runWrk, WRK_MISSING, type WrkResult } from '../src/wrk';

@@ -6,7 +6,7 @@
  *   pnpm bench
  */
 import { afterAll, beforeAll, describe, test } from 'vitest';
-import { rssMiB } from '../src/proc-stats';
+import { rssMiB } from '@dogbook/processes';
 import { startStack, type Stack } from '../src/stack';
 
 const PATH = '/api/v1/kennels/2';

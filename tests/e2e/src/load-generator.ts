@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { own } from '@dogbook/processes';
 
 export interface GeneratorExit {
   code: number | null;
@@ -19,17 +20,14 @@ export function runLoadGenerator(env: Record<string, string>): Promise<Generator
   if (node !== 'node') throw new Error(`@dogbook/load's start script does not run node: ${scripts.start}`);
   const child = spawn(process.execPath, args, { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env } });
   // Should the test run end first, the generator must not outlive it.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  own(child);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return new Promise((resolve) =>
-    child.once('close', (code) => {
-      process.off('exit', killOnExit);
-      resolve({ code, stdout, stderr });
-    }),
+    // 'close', not 'exit': by then stdout and stderr have been read to the end.
+    child.once('close', (code) => resolve({ code, stdout, stderr })),
   );
 }
 

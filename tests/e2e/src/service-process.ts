@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { own } from '@dogbook/processes';
 
 export type ServiceName = 'kennels' | 'inventory' | 'dogs';
 
@@ -89,17 +90,9 @@ export async function startService(
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
 
   // Should the test run end without stopping it, the service must not outlive it.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  const owned = own(child);
   let since = Date.now();
-  let exitedAlready = false;
-  const exited = new Promise<Exit>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitedAlready = true;
-      process.off('exit', killOnExit);
-      resolve({ code, signal, afterMs: Date.now() - since });
-    });
-  });
+  const exited = owned.exited.then(({ code, signal }): Exit => ({ code, signal, afterMs: Date.now() - since }));
 
   const url = `http://127.0.0.1:${port}`;
   const service: ServiceProcess = {
@@ -109,22 +102,17 @@ export async function startService(
     url,
     env,
     output: () => output,
-    running: () => !exitedAlready,
+    running: owned.running,
     exited,
     async stop(signal = 'SIGTERM', graceMs = 10_000) {
-      if (!exitedAlready) {
-        since = Date.now();
-        child.kill(signal);
-        const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-        await exited;
-        clearTimeout(killer);
-      }
+      if (owned.running()) since = Date.now();
+      await owned.stop(signal, graceMs);
       return exited;
     },
   };
 
   try {
-    await waitUntilHealthy(url, Date.now() + 15_000, () => output, () => !exitedAlready);
+    await waitUntilHealthy(url, Date.now() + 15_000, () => output, owned.running);
   } catch (error) {
     await service.stop('SIGKILL');
     throw error;

@@ -1,6 +1,6 @@
 import { startNginx, type RunningNginx } from '@dogbook/nginx';
 import { startTraceViewer, type TraceViewer } from '@dogbook/trace-viewer';
-import { freePort } from './ports';
+import { freePort } from '@dogbook/processes';
 import { startService, type Env, type Exit, type ServiceName, type ServiceProcess } from './service-process';
 
 export interface StackOptions {

@@ -1,4 +1,5 @@
-// What the benchmarks read about processes and the machine, from Linux's /proc.
+// What the benchmarks and the live memory checks read about processes and the machine, from
+// Linux's /proc.
 import { readFileSync } from 'node:fs';
 
 /** Linux reports CPU time in /proc in clock ticks of USER_HZ, which is 100 on every architecture. */
@@ -33,8 +34,14 @@ export function processCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
-/** Resident memory of a process, in MiB. */
+/** Resident memory of a process now and at its peak (VmHWM), in bytes, as the kernel sees it. */
+export function processMemory(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
+  return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+}
+
+/** Resident memory of a process now, in whole MiB. */
 export function rssMiB(pid: number): number {
-  const kib = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-  return Math.round(kib / 1024);
+  return Math.round(processMemory(pid).rss / 1024 ** 2);
 }

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { freePort, measureMachineCpu, own, processCpuSeconds, processMemory, rssMiB } from '../src';
+
+/** A Node child that runs `code`; it says "ready" once its signal handlers are in place. */
+function node(code: string) {
+  const child = spawn(process.execPath, ['-e', `${code}; console.log('ready'); setInterval(() => {}, 1000)`]);
+  const ready = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  return { child, ready };
+}
+
+describe('own()', () => {
+  it('when stopped, then the child gets SIGTERM and the exit says so', async () => {
+    const { child, ready } = node('');
+    const owned = own(child);
+    await ready;
+
+    const exit = await owned.stop();
+
+    expect(exit).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(owned.running()).toBe(false);
+  });
+
+  it('when the child ignores SIGTERM, then SIGKILL follows after the grace period', async () => {
+    const { child, ready } = node("process.on('SIGTERM', () => {})");
+    const owned = own(child);
+    await ready;
+
+    const started = Date.now();
+    const exit = await owned.stop('SIGTERM', 300);
+
+    expect(exit.signal).toBe('SIGKILL');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('when the program does not exist, then the exit carries the error and stop() does not hang', async () => {
+    const owned = own(spawn('/nonexistent/dogbook-program'));
+
+    const exit = await owned.exited;
+
+    expect(exit.error?.message).toMatch(/ENOENT/);
+    expect(await owned.stop()).toBe(exit);
+  });
+
+  it('when the child has gone, then it no longer holds an exit handler on its owner', async () => {
+    const before = process.listenerCount('exit');
+    const { child, ready } = node('');
+    const owned = own(child);
+    expect(process.listenerCount('exit')).toBe(before + 1);
+    await ready;
+
+    await owned.stop();
+
+    expect(process.listenerCount('exit')).toBe(before);
+  });
+});
+
+describe('freePort()', () => {
+  it('when asked, then the port it gives can be listened on', async () => {
+    const port = await freePort();
+    const server = createServer();
+
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+
+    expect(port).toBeGreaterThan(0);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+});
+
+describe('what /proc says', () => {
+  it('when this process computes for a while, then /proc counts the CPU time Node itself counts', () => {
+    const before = processCpuSeconds(process.pid);
+    const nodeBefore = process.cpuUsage();
+    const machine = measureMachineCpu();
+    // Busy until Node's own count says 300 ms of CPU, however many other processes share the cores.
+    const nodeSeconds = () => {
+      const { user, system } = process.cpuUsage(nodeBefore);
+      return (user + system) / 1e6;
+    };
+    while (nodeSeconds() < 0.3) {
+      // compute
+    }
+
+    const used = processCpuSeconds(process.pid) - before;
+    // /proc counts in ticks of 10 ms, and Node's other threads add a little.
+    expect(used).toBeGreaterThanOrEqual(nodeSeconds() - 0.02);
+    expect(used).toBeLessThan(nodeSeconds() + 0.2);
+    expect(machine()).toBeGreaterThan(0);
+    expect(machine()).toBeLessThanOrEqual(1);
+  });
+
+  it('when a process holds memory, then its resident size says so and its peak is at least that', () => {
+    const { rss, peak } = processMemory(process.pid);
+    const held = Buffer.alloc(64 * 1024 ** 2, 1);
+
+    const after = processMemory(process.pid);
+    expect(after.rss - rss).toBeGreaterThan(48 * 1024 ** 2);
+    expect(after.peak).toBeGreaterThanOrEqual(after.rss);
+    expect(peak).toBeGreaterThanOrEqual(rss);
+    expect(rssMiB(process.pid)).toBe(Math.round(processMemory(process.pid).rss / 1024 ** 2));
+    held.fill(0);
+  });
+});
