@@ -13,8 +13,11 @@
  *                                                  faster, while 8 left nearly half the CPU idle)
  *   BENCH_NODE_OPTIONS='--max-old-space-size=64 --max-semi-space-size=16' pnpm bench
  *                                                  both stacks with docker compose's heap limits
- *   BENCH_TRACES_EXPORTER=none pnpm bench          the instrumentations alone: no tracer provider,
+ *   BENCH_OTEL_<NAME>=value pnpm bench             the traced stack with OTEL_<NAME>=value, e.g.
+ *     BENCH_OTEL_TRACES_EXPORTER=none              the instrumentations alone: no tracer provider,
  *                                                  so no span is recorded or sent
+ *     BENCH_OTEL_BSP_MAX_QUEUE_SIZE=0              every span recorded, then dropped by a batch
+ *                                                  queue with room for none: nothing is sent
  *   BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/dogbook-profiles' pnpm bench
  *                                                  a CPU profile of each of the six services, for
  *                                                  Chrome DevTools (CPU.<date>.<pid>...cpuprofile;
@@ -36,11 +39,14 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SERVICES = ['kennels', 'inventory', 'dogs'] as const;
 const NO_LATENCY: Env = { SIMULATED_LATENCY_MS: '0' };
 const NODE_OPTIONS: Env = process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {};
+/** BENCH_OTEL_<NAME>=value: OTEL_<NAME>=value for the traced stack, to cut it off at a chosen depth. */
+const OTEL_SETTINGS: Env = Object.fromEntries(
+  Object.entries(process.env).flatMap(([name, value]) =>
+    name.startsWith('BENCH_OTEL_') && value !== undefined ? [[name.slice('BENCH_'.length), value]] : [],
+  ),
+);
 // warn: a full batch queue is reported ("Dropped N spans because maxQueueSize reached").
-const TRACED_ENV: Env = {
-  OTEL_LOG_LEVEL: 'warn',
-  ...(process.env.BENCH_TRACES_EXPORTER ? { OTEL_TRACES_EXPORTER: process.env.BENCH_TRACES_EXPORTER } : {}),
-};
+const TRACED_ENV: Env = { OTEL_LOG_LEVEL: 'warn', ...OTEL_SETTINGS };
 
 const missing = [...(findWrk() ? [] : [WRK_MISSING]), ...missingTools()];
 if (missing.length > 0) console.warn(`saturation benchmark skipped: ${missing.join('; ')}`);
@@ -207,7 +213,7 @@ describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, 
         '',
         `GET ${PATH} through nginx at saturation: wrk 2 threads, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s` +
           (process.env.BENCH_NODE_OPTIONS ? `, NODE_OPTIONS=${process.env.BENCH_NODE_OPTIONS}` : '') +
-          (process.env.BENCH_TRACES_EXPORTER ? `, traced stack with OTEL_TRACES_EXPORTER=${process.env.BENCH_TRACES_EXPORTER}` : ''),
+          Object.entries(OTEL_SETTINGS).map(([name, value]) => `, traced stack with ${name}=${value}`).join(''),
         `mode       req/s (median, range)   p50 ms   p99 ms   CPU busy   peak RSS MiB kennels / inventory / dogs`,
         row('untraced'),
         row('traced'),
