@@ -18,11 +18,14 @@
  *                                                  so no span is recorded or sent
  *     BENCH_OTEL_BSP_MAX_QUEUE_SIZE=0              every span recorded, then dropped by a batch
  *                                                  queue with room for none: nothing is sent
+ *     BENCH_OTEL_TRACES_SAMPLER=parentbased_traceidratio BENCH_OTEL_TRACES_SAMPLER_ARG=0.1
+ *                                                  a tenth of the requests recorded, whole
  *   BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/dogbook-profiles' pnpm bench
  *                                                  a CPU profile of each of the six services, for
  *                                                  Chrome DevTools (CPU.<date>.<pid>...cpuprofile;
  *                                                  the pids are printed)
  */
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { missingTools } from '@dogbook/nginx';
 import { afterAll, beforeAll, describe, test } from 'vitest';
@@ -115,8 +118,10 @@ describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, 
     stacks = { untraced, traced };
     idleRss = { untraced: memory(untraced), traced: memory(traced) };
 
-    // What one request weighs in spans, measured rather than assumed.
-    const response = await fetch(`${traced.entry}${PATH}`);
+    // What one recorded request weighs in spans, measured rather than assumed. Its caller marks it
+    // sampled, so that a head sampler (BENCH_OTEL_TRACES_SAMPLER) records all of it too.
+    const sampled = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+    const response = await fetch(`${traced.entry}${PATH}`, { headers: { traceparent: sampled } });
     if (response.status !== 200) throw new Error(`${PATH} answered ${response.status}`);
     spansPerRequest = await settledCount(counter);
   }, 60_000);
@@ -222,7 +227,11 @@ describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, 
         cpuRow('untraced', cpuPerRequest('untraced')),
         cpuRow('traced', cpuPerRequest('traced')),
         cpuRow('added by tracing', cpuAdded),
-        `spans received / expected: ${received} / ${expected} (${spansPerRequest} per request; ${expected - received} missing)` +
+        (!OTEL_SETTINGS.OTEL_TRACES_SAMPLER
+          ? `spans received / expected: ${received} / ${expected} (${spansPerRequest} per request; ${expected - received} missing)`
+          : expected > 0
+            ? `spans received: ${received}, ${((received / expected) * 100).toFixed(1)}% of the ${expected} of every request recorded (${spansPerRequest} per request)`
+            : `spans received: ${received}`) +
           (drops.length ? `; the services reported: ${drops.join('; ')}` : '; no drops reported by the services'),
         `span counter: ${(((receiverCpu.user + receiverCpu.system) / 1e6 / tracedSeconds) * 100).toFixed(0)}% of a core while the traced stack was loaded`,
         `resident memory idle, MiB: untraced ${idleRss.untraced}; traced ${idleRss.traced}`,
