@@ -42,7 +42,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SERVICES = ['kennels', 'inventory', 'dogs'] as const;
 const NO_LATENCY: Env = { SIMULATED_LATENCY_MS: '0' };
 const NODE_OPTIONS: Env = process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {};
-/** BENCH_OTEL_<NAME>=value: OTEL_<NAME>=value for the traced stack, to cut it off at a chosen depth. */
+/** BENCH_OTEL_<NAME>=value: OTEL_<NAME>=value for the traced stack (a depth to cut it off at, a sampler). */
 const OTEL_SETTINGS: Env = Object.fromEntries(
   Object.entries(process.env).flatMap(([name, value]) =>
     name.startsWith('BENCH_OTEL_') && value !== undefined ? [[name.slice('BENCH_'.length), value]] : [],
@@ -81,6 +81,16 @@ async function settledCount(counter: SpanCounter, timeoutMs = 15_000): Promise<n
     if (Date.now() - stableSince >= 1_000 || Date.now() > deadline) return now;
     await sleep(100);
   }
+}
+
+/** Spans that arrived, against what recording every request whole would have sent. */
+function spansReport(received: number, expected: number, perRequest: number): string {
+  if (!OTEL_SETTINGS.OTEL_TRACES_SAMPLER) {
+    return `spans received / expected: ${received} / ${expected} (${perRequest} per request; ${expected - received} missing)`;
+  }
+  // A sampler keeps a share of the requests, so the share is the figure, not what is missing.
+  if (expected === 0) return `spans received: ${received}`;
+  return `spans received: ${received}, ${((received / expected) * 100).toFixed(1)}% of the ${expected} of every request recorded (${perRequest} per request)`;
 }
 
 const median = (values: number[]) => {
@@ -227,11 +237,7 @@ describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, 
         cpuRow('untraced', cpuPerRequest('untraced')),
         cpuRow('traced', cpuPerRequest('traced')),
         cpuRow('added by tracing', cpuAdded),
-        (!OTEL_SETTINGS.OTEL_TRACES_SAMPLER
-          ? `spans received / expected: ${received} / ${expected} (${spansPerRequest} per request; ${expected - received} missing)`
-          : expected > 0
-            ? `spans received: ${received}, ${((received / expected) * 100).toFixed(1)}% of the ${expected} of every request recorded (${spansPerRequest} per request)`
-            : `spans received: ${received}`) +
+        spansReport(received, expected, spansPerRequest) +
           (drops.length ? `; the services reported: ${drops.join('; ')}` : '; no drops reported by the services'),
         `span counter: ${(((receiverCpu.user + receiverCpu.system) / 1e6 / tracedSeconds) * 100).toFixed(0)}% of a core while the traced stack was loaded`,
         `resident memory idle, MiB: untraced ${idleRss.untraced}; traced ${idleRss.traced}`,
