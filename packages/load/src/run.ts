@@ -18,6 +18,7 @@ export interface LoadRun {
   durationS: number;
   /** Picks the next request of the mix. */
   next(): PlannedRequest;
+  /** Once the request is written to the network, or has failed before it could be. */
   onSent(request: PlannedRequest): void;
   /** A status code, `timeout`, or an error code such as `ECONNREFUSED`; the latency for a response. */
   onOutcome(outcome: string, latencyMs?: number): void;
@@ -34,6 +35,22 @@ function failureOf(error: unknown): string {
   const message = String(error);
   if (/timed out/i.test(message)) return 'timeout';
   return /\bE[A-Z]{3,}\b/.exec(message)?.[0] ?? 'error';
+}
+
+/**
+ * Calls `count` once the request has been handed to the operating system ('finish'), or has failed
+ * or timed out before that. A request started in the instant the run stops, and never written,
+ * is not counted: the gateway never saw it, and `sent` is what the gateway was sent. These
+ * listeners go on before loadtest's own, so a request is counted before its outcome.
+ */
+function onceSent(request: ClientRequest, count: () => void): void {
+  let counted = false;
+  const once = () => {
+    if (counted) return;
+    counted = true;
+    count();
+  };
+  for (const event of ['finish', 'error', 'timeout']) request.once(event, once);
 }
 
 /**
@@ -65,9 +82,10 @@ export function runLoad(run: LoadRun): Promise<void> {
           const planned = run.next();
           options.path = planned.path;
           options.headers = { ...options.headers, baggage: planned.baggage, 'user-agent': USER_AGENT };
-          run.onSent(planned);
           // loadtest ends the request and listens for its errors itself.
-          return request(options, onResponse);
+          const sending = request(options, onResponse);
+          onceSent(sending, () => run.onSent(planned));
+          return sending;
         },
         statusCallback(error: unknown, result: LoadtestResult | undefined) {
           if (result) run.onOutcome(String(result.statusCode), result.requestElapsed);
