@@ -46,6 +46,19 @@ describe('dogbook-load, the command', () => {
     expect(stdout).toMatch(/^dogbook-load: done after 6\.\d s$/m);
   });
 
+  test('when nothing listens at DOGBOOK_URL, then every request it sent is counted as refused, none as still open, exit 0', async () => {
+    const nobody = await startFakeGateway();
+    await nobody.close();
+
+    const { code, stdout, stderr } = await startCli({ DOGBOOK_URL: nobody.url, LOAD_RPS: '10', LOAD_DURATION_S: '2' }).exited;
+
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const sent = sentInSummary(stdout);
+    expect(sent).toBeGreaterThanOrEqual(18);
+    expect(stdout).toMatch(new RegExp(`^ {2}answers +ECONNREFUSED×${sent}$`, 'm'));
+  });
+
   test.each(['SIGINT', 'SIGTERM'] as const)('when stopped with %s, then it prints the summary and exits 0', async (signal) => {
     const cli = startCli({ DOGBOOK_URL: gateway.url, LOAD_RPS: '10' });
     await vi.waitFor(() => expect(gateway.arrivals.length).toBeGreaterThanOrEqual(10), { timeout: 5_000 });
