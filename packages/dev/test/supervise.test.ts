@@ -44,7 +44,7 @@ describe('pnpm dev, watching over the start', () => {
 
     const { code, lines } = await supervise('start', parts);
 
-    expect(code).toBe(0);
+    expect(code, `what pnpm dev printed:\n${lines.join('\n')}`).toBe(0);
     const ready = lines.filter((line) => line.startsWith('DogBook is ready'));
     expect(ready).toEqual(['DogBook is ready: send requests to http://localhost:8080/api/v1/kennels/2']);
     expect(lines.indexOf(ready[0]!)).toBeGreaterThan(lines.findIndex((line) => line.startsWith('part1:dev: listening')));
