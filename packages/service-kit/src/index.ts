@@ -7,3 +7,4 @@ export { createServiceApp, markShuttingDown, type ServiceAppOptions } from './se
 export { FAULT_GRAMMAR, readDogbookBaggage, type DogbookBaggage, type Fault } from './baggage';
 export { InjectedFault, dogbookBaggage, lookUp, type LookUpTarget } from './faults';
 export { serve } from './serve';
+export { simulatedRoundTrip } from './round-trip';

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { baseConfigSchema, createLogger, createServiceApp, markShuttingDown, readConfig } from '../src/index';
+import { baseConfigSchema, createLogger, createServiceApp, markShuttingDown, readConfig, simulatedRoundTrip } from '../src/index';
 
 const silent = createLogger('test', 'silent');
 
@@ -54,5 +54,24 @@ describe('createServiceApp', () => {
     const res = await request(createServiceApp(silent, Router())).get('/healthz');
 
     expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});
+
+describe('simulatedRoundTrip', () => {
+  it('when the latency is 0, then it waits for no timer: it is over before the event loop turns', async () => {
+    let turned = false;
+    setImmediate(() => (turned = true));
+
+    await simulatedRoundTrip(0);
+
+    expect(turned).toBe(false);
+  });
+
+  it('when the latency is 20 ms, then it waits at least that long', async () => {
+    const startedAt = performance.now();
+
+    await simulatedRoundTrip(20);
+
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(19);
   });
 });

@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { trace } from '@opentelemetry/api';
-import { lookUp } from '@dogbook/service-kit';
+import { lookUp, simulatedRoundTrip } from '@dogbook/service-kit';
 
 export interface Dog {
   id: number;
@@ -27,7 +26,7 @@ export function createDogStore(latencyMs: number) {
   return {
     findDog: (id: number) =>
       lookUp(tracer, 'dogs.find_dog', { service: 'dogs', id }, { 'dogbook.dog.id': id }, async (span) => {
-        await sleep(latencyMs);
+        await simulatedRoundTrip(latencyMs);
         const dog = DOGS.find((candidate) => candidate.id === id);
         span.setAttribute('dogbook.dog.found', dog !== undefined);
         return dog;
@@ -35,7 +34,7 @@ export function createDogStore(latencyMs: number) {
 
     listDogs: () =>
       lookUp(tracer, 'dogs.list_dogs', { service: 'dogs' }, {}, async (span) => {
-        await sleep(latencyMs);
+        await simulatedRoundTrip(latencyMs);
         span.setAttribute('dogbook.dog.count', DOGS.length);
         return DOGS;
       }),

@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { trace } from '@opentelemetry/api';
-import { lookUp } from '@dogbook/service-kit';
+import { lookUp, simulatedRoundTrip } from '@dogbook/service-kit';
 
 export interface KennelInventory {
   kennelId: number;
@@ -25,7 +24,7 @@ export function createInventoryStore(latencyMs: number) {
   return {
     findDogIds: (kennelId: number) =>
       lookUp(tracer, 'inventory.find_dog_ids', { service: 'inventory', id: kennelId }, { 'dogbook.kennel.id': kennelId }, async (span) => {
-        await sleep(latencyMs);
+        await simulatedRoundTrip(latencyMs);
         const entry = INVENTORY.find((candidate) => candidate.kennelId === kennelId);
         span.setAttribute('dogbook.kennel.found', entry !== undefined);
         if (entry) span.setAttribute('dogbook.dog.count', entry.dogIds.length);
@@ -34,7 +33,7 @@ export function createInventoryStore(latencyMs: number) {
 
     listInventory: () =>
       lookUp(tracer, 'inventory.list_inventory', { service: 'inventory' }, {}, async (span) => {
-        await sleep(latencyMs);
+        await simulatedRoundTrip(latencyMs);
         span.setAttribute('dogbook.kennel.count', INVENTORY.length);
         return INVENTORY;
       }),

@@ -1,6 +1,6 @@
 /**
  * What tracing costs at saturation: `GET /api/v1/kennels/2` through nginx, as fast as the machine
- * answers (wrk, 2 threads, 32 connections always in flight), with the simulated database latency
+ * answers (wrk, 2 threads, 8 connections always in flight), with the simulated database latency
  * off, so that only DogBook's own work is measured: three processes, four HTTP calls per request.
  * The same built services run twice, side by side: without the tracing preload, and with it,
  * exporting every span over OTLP/HTTP protobuf to a receiver that only counts them. The two are
@@ -8,9 +8,9 @@
  * compares two runs a few seconds apart. Figures, not a pass/fail threshold.
  *   pnpm bench                                     3 rounds of 10 s each
  *   BENCH_ROUNDS=5 BENCH_SECONDS=30 pnpm bench     more, longer rounds
- *   BENCH_CONNECTIONS=64 pnpm bench                more requests in flight (32 by default: on
- *                                                  two cores, 64 made the untraced stack only 2%
- *                                                  faster, while 8 left nearly half the CPU idle)
+ *   BENCH_CONNECTIONS=32 pnpm bench                more requests in flight (8 by default: on
+ *                                                  two cores, 32 made neither stack faster and
+ *                                                  only lengthened the queue at nginx)
  *   BENCH_NODE_OPTIONS='--max-old-space-size=64 --max-semi-space-size=16' pnpm bench
  *                                                  both stacks with docker compose's heap limits
  *   BENCH_OTEL_<NAME>=value pnpm bench             the traced stack with OTEL_<NAME>=value, e.g.
@@ -38,7 +38,7 @@ import { findWrk, runWrk, WRK_MISSING, type WrkResult } from '../src/wrk';
 const PATH = '/api/v1/kennels/2';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const SERVICES = ['kennels', 'inventory', 'dogs'] as const;
 const NO_LATENCY: Env = { SIMULATED_LATENCY_MS: '0' };
 const NODE_OPTIONS: Env = process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {};
