@@ -4,6 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { freePort } from '@dogbook/processes';
 import { findEnvsubst, missingTools, renderTemplate, startNginx, TEMPLATE_PATH, type RunningNginx } from '../src';
 
 // CI installs nginx and envsubst (.ci/run): missing there, they fail the run; elsewhere the tests
@@ -67,12 +68,6 @@ function startEchoService(): Promise<{ server: Server; port: number; received: I
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, received }));
   });
-}
-
-async function freePort(): Promise<number> {
-  const { server, port } = await startEchoService();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe.skipIf(missing.length > 0)('the gateway, in front of a stand-in service', () => {

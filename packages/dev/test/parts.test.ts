@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PORT } from '@dogbook/trace-viewer';
 import { missingTools } from '@dogbook/nginx';
+import { freePort } from '@dogbook/processes';
 import { devSetup } from '../src/parts';
 
 const SERVICES = join(__dirname, '..', '..', '..', 'services');
@@ -34,12 +35,7 @@ describe("pnpm dev's parts", () => {
   });
 
   it('when a service starts with its dev.env, then it listens on 127.0.0.1 only', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = server.address() as { port: number };
-        server.close(() => resolve(free));
-      });
-    });
+    const port = await freePort();
     // As `pnpm dev` starts it, with the port moved (a variable set outside dev.env wins) and no spans sent.
     const dogs = spawn(process.execPath, ['--env-file=dev.env', 'dist/server.js'], {
       cwd: join(SERVICES, 'dogs'),

@@ -1,18 +1,11 @@
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '@dogbook/processes';
 import type { Part } from '../src/parts';
 import { superviseDev } from '../src/supervise';
 
 const FAKE_TURBO = join(__dirname, 'fixtures', 'fake-turbo.cjs');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const part = (name: string, port: number): Part => ({ name, packageName: `@dogbook/${name}`, port, readyPath: '/readyz' });
 
