@@ -66,6 +66,15 @@ describe('freePort()', () => {
     expect(port).toBeGreaterThan(0);
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
+
+  it('when asked many times before anything listens, then no port is given twice', async () => {
+    // The kernel repeats a just-closed port now and then; 2000 picks from its ~28,000 would
+    // almost surely hold a repeat (the birthday problem) if freePort() passed them on unchecked.
+    const ports: number[] = [];
+    for (let i = 0; i < 2000; i += 1) ports.push(await freePort());
+
+    expect(new Set(ports).size).toBe(ports.length);
+  });
 });
 
 describe('what /proc says', () => {
