@@ -49,7 +49,7 @@ const INSTRUMENTATIONS: Record<string, () => Instrumentation> = {
   // Incoming requests: the server span of each service. Not `fs`, `dns` or `net`: a span for every
   // file read, DNS lookup and TCP connect would hide the requests we came to see.
   http: () => new HttpInstrumentation({ ignoreIncomingRequestHook: isHealthCheck, responseHook: addTraceResponseHeader }),
-  // Outgoing requests: Node's `fetch`, which kennels calls its neighbours with.
+  // Outgoing requests: undici, which kennels calls its neighbours with (Node's `fetch` is undici too).
   undici: () => new UndiciInstrumentation(),
   // Express still names the server span after its route (`GET /api/v1/kennels/:id`) and sets
   // `http.route`, but makes no span of its own: one per middleware and router says nothing about
