@@ -27,7 +27,7 @@ async function getJson(url: string, timeoutMs: number): Promise<unknown> {
   try {
     const { statusCode, body } = await request(url, { signal: deadline.signal });
     if (statusCode < 200 || statusCode > 299) {
-      // An unread body would hold the connection; drop it so the next call can reuse it.
+      // undici asks that every body be read or dumped: one left unread can hold its connection.
       await body.dump();
       throw new Error(`${url} answered ${statusCode}`);
     }
