@@ -43,9 +43,9 @@ async function getJson(url: string, timeoutMs: number): Promise<unknown> {
  * undici instrumentation to every outgoing request: no code here for that. It hooks undici through
  * Node's diagnostics channels, with nothing to wrap.
  *
- * Why not Node's `fetch`, which is undici too: each `fetch` leaves objects that outlive V8's young
- * generation (the Request, Response and stream machinery of the web API), so under load kennels
- * spent 12-14 ms per scavenge copying them and collected its old space several times a second.
+ * Why not Node's `fetch`, which is undici too, inside the web API's Request, Response and streams:
+ * each call leaves objects that outlive V8's young generation, so under load kennels spent
+ * 12-14 ms per scavenge copying them and collected its old space several times a second.
  * Untraced kennels alone at saturation: 303-362 µs of CPU per request on `fetch`, 100-111 on
  * `request()`; p99 25 ms against 7-9. Nor axios: it goes through `http.request`, whose
  * instrumentation wraps every listener axios attaches (README, "Performance: what tracing costs").
