@@ -47,7 +47,7 @@ async function getJson(url: string, timeoutMs: number): Promise<unknown> {
  * each call leaves objects that outlive V8's young generation, so under load kennels spent
  * 12-14 ms per scavenge copying them and collected its old space several times a second.
  * Untraced kennels alone at saturation: 303-362 µs of CPU per request on `fetch`, 100-111 on
- * `request()`; p99 25 ms against 7-9. Nor axios: it goes through `http.request`, whose
+ * `request()`; p99 24-25 ms against 6.5-9.4. Nor axios: it goes through `http.request`, whose
  * instrumentation wraps every listener axios attaches (README, "Performance: what tracing costs").
  */
 export function createNeighbours(config: Pick<Config, 'INVENTORY_URL' | 'DOGS_URL' | 'DOWNSTREAM_TIMEOUT_MS'>) {
