@@ -8,9 +8,10 @@
  * compares two runs a few seconds apart. Figures, not a pass/fail threshold.
  *   pnpm bench                                     3 rounds of 10 s each
  *   BENCH_ROUNDS=5 BENCH_SECONDS=30 pnpm bench     more, longer rounds
- *   BENCH_CONNECTIONS=32 pnpm bench                more requests in flight (8 by default: on
- *                                                  two cores, 32 made neither stack faster and
- *                                                  only lengthened the queue at nginx)
+ *   BENCH_CONNECTIONS=32 pnpm bench                more requests in flight (8 by default, as
+ *                                                  the goal was set: on two cores, 32 made the
+ *                                                  untraced stack no faster, the traced one about
+ *                                                  a tenth faster, and quadrupled nginx's queue)
  *   BENCH_NODE_OPTIONS='--max-old-space-size=64 --max-semi-space-size=16' pnpm bench
  *                                                  both stacks with docker compose's heap limits
  *   BENCH_OTEL_<NAME>=value pnpm bench             the traced stack with OTEL_<NAME>=value, e.g.
