@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, own, type OwnedChild } from '@dogbook/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trace } from '../src/trace';
 import { startTraceViewer, type TraceViewer } from '../src/viewer';
@@ -14,16 +14,6 @@ import { startTraceViewer, type TraceViewer } from '../src/viewer';
  * (turbo runs @dogbook/dogs#build before this package's tests; see this package's turbo.json.)
  */
 const DOGS_DIR = join(__dirname, '..', '..', '..', 'services', 'dogs');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -44,7 +34,7 @@ function parseTraceResponse(header: string | null): { traceId: string; spanId: s
 
 describe('the viewer fed by a real service', () => {
   let viewer: TraceViewer;
-  let dogs: ChildProcess | undefined;
+  let dogs: OwnedChild | undefined;
   let dogsUrl: string;
   const printed: string[] = [];
   let dogsOutput = '';
@@ -75,28 +65,24 @@ describe('the viewer fed by a real service', () => {
     for (const name of ['OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES', 'OTEL_TRACES_EXPORTER', 'OTEL_SDK_DISABLED']) {
       delete env[name];
     }
-    dogs = spawn(process.execPath, ['--require', '@dogbook/tracing/register', 'dist/server.js'], {
+    const child = spawn(process.execPath, ['--require', '@dogbook/tracing/register', 'dist/server.js'], {
       cwd: DOGS_DIR,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    dogs.stdout!.on('data', (chunk: Buffer) => (dogsOutput += chunk.toString()));
-    dogs.stderr!.on('data', (chunk: Buffer) => (dogsOutput += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => (dogsOutput += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (dogsOutput += chunk.toString()));
+    dogs = own(child);
 
     await waitFor('the dogs service to be ready', async () => {
-      if (dogs?.exitCode !== null) throw new Error(`dogs exited early:\n${dogsOutput}`);
+      if (!dogs?.running()) throw new Error(`dogs exited early:\n${dogsOutput}`);
       const ready = await fetch(`${dogsUrl}/readyz`).catch(() => undefined);
       return ready?.ok ? true : undefined;
     });
   }, 20_000);
 
   afterAll(async () => {
-    if (dogs && dogs.exitCode === null) {
-      const exited = new Promise((resolve) => dogs!.once('exit', resolve));
-      dogs.kill('SIGTERM');
-      await Promise.race([exited, sleep(5_000)]);
-      if (dogs.exitCode === null) dogs.kill('SIGKILL');
-    }
+    await dogs?.stop('SIGTERM', 5_000);
     await viewer?.close();
   });
 
