@@ -77,12 +77,30 @@ export function decodeProtobufTraceExport(body: Uint8Array): unknown {
   return request;
 }
 
-/** How many spans an OTLP/protobuf trace export request holds, decoded but not converted: for counting. */
+/*
+ * The same request, read only as deep as counting needs: each span is a length-delimited field 2 of
+ * its ScopeSpans, taken as opaque bytes (a view of the body, not a copy) and never decoded, and the
+ * resources, scopes and attributes around them are skipped unread. A benchmark's receiver shares the
+ * cores it measures: at 37,000 spans a second, the benchmark's process, receiver included, used 13%
+ * of a core while it decoded every attribute, 8% counting this way.
+ */
+const COUNTING_SCHEMA = `
+syntax = "proto3";
+message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
+message ResourceSpans { repeated ScopeSpans scope_spans = 2; }
+message ScopeSpans { repeated bytes spans = 2; }
+`;
+
+const exportToCount = parse(COUNTING_SCHEMA).root.lookupType('ExportTraceServiceRequest');
+
+type CountedRequest = { resourceSpans: { scopeSpans: { spans: Uint8Array[] }[] }[] };
+
+/** How many spans an OTLP/protobuf trace export request holds, for a receiver that only counts. */
 export function countProtobufTraceSpans(body: Uint8Array): number {
-  const request = exportTraceServiceRequest.decode(body) as unknown as Required<DecodedRequest>;
+  const request = exportToCount.decode(body) as unknown as CountedRequest;
   let count = 0;
   for (const resourceSpans of request.resourceSpans) {
-    for (const scopeSpans of resourceSpans.scopeSpans ?? []) count += scopeSpans.spans?.length ?? 0;
+    for (const scopeSpans of resourceSpans.scopeSpans) count += scopeSpans.spans.length;
   }
   return count;
 }

@@ -90,6 +90,7 @@ describe('the OTLP/HTTP receiver, fed protobuf', () => {
   });
 
   it('when a protobuf export is only counted, then the count is the number of spans it carries', () => {
+    // Two tracer providers, so two resources: the count adds up across them.
     const twice = [...spans, ...recordSpans()];
 
     expect(countProtobufTraceSpans(ProtobufTraceSerializer.serializeRequest(twice)!)).toBe(4);

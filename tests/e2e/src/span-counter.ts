@@ -11,9 +11,10 @@ export interface SpanCounter {
 }
 
 /**
- * An OTLP/HTTP receiver that only counts the spans it is sent, decoded with the trace viewer's
- * protobuf decoder. A benchmark needs a receiver on the same cores as the services it measures:
- * one that assembles and prints traces would take their CPU and blur what tracing itself costs.
+ * An OTLP/HTTP receiver that only counts the spans it is sent, with the trace viewer's counting
+ * decoder, which reads no span's contents. A benchmark needs a receiver on the same cores as the
+ * services it measures: one that assembles and prints traces would take their CPU and blur what
+ * tracing itself costs.
  */
 export async function startSpanCounter(): Promise<SpanCounter> {
   let spans = 0;
