@@ -47,3 +47,33 @@ export function formatSummary(total: Tally, elapsedS: number, targetRps: number,
     `  faults    ${countsOf(total, FAULT_KINDS)}`,
   ].join('\n');
 }
+
+/** The counts a summary states, read back from the command's output. */
+export interface SummaryCounts {
+  sent: number;
+  /** Requests sent per row of the mix, and per kind of fault: `{ 'slow dog': 3, ... }`. */
+  mix: Record<string, number>;
+  faults: Record<string, number>;
+}
+
+/**
+ * Reads formatSummary's counts back out of everything the command printed, for the tests that run
+ * `pnpm load` and compare what it sent with what arrived. Beside formatSummary, so the two change
+ * together; report.test.ts reads back what formatSummary wrote.
+ */
+export function readSummary(output: string): SummaryCounts {
+  const row = (name: string, value: string) => {
+    const match = new RegExp(`^ {2}${name} +${value}$`, 'm').exec(output);
+    if (!match) throw new Error(`no "${name}" line in the summary of:\n${output}`);
+    return match[1]!;
+  };
+  // `slow dog 3, failing inventory 3` -> { 'slow dog': 3, 'failing inventory': 3 }
+  const counts = (name: string) =>
+    Object.fromEntries(
+      row(name, '(.+)')
+        .split(', ')
+        .map((entry) => entry.split(/ (?=\d+$)/))
+        .map(([kind, count]) => [kind!, Number(count)]),
+    );
+  return { sent: Number(row('sent', '(\\d+) requests.*')), mix: counts('mix'), faults: counts('faults') };
+}

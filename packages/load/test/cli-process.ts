@@ -36,10 +36,3 @@ export function startCli(env: Record<string, string>): CliProcess {
   );
   return { exited, kill: (signal) => child.kill(signal) };
 }
-
-/** The number after `sent` in the summary. */
-export function sentInSummary(stdout: string): number {
-  const match = /^ {2}sent +(\d+) requests/m.exec(stdout);
-  if (!match) throw new Error(`no summary in:\n${stdout}`);
-  return Number(match[1]);
-}

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { sentInSummary, startCli } from './cli-process';
+import { readSummary } from '../src/report';
+import { startCli } from './cli-process';
 import { startFakeGateway, type FakeGateway } from './fake-gateway';
 
 describe('dogbook-load, the command', () => {
@@ -37,7 +38,7 @@ describe('dogbook-load, the command', () => {
     });
     expect(gateway.arrivals.filter((a) => a.baggage.endsWith('=delay:3000')).length).toBeGreaterThanOrEqual(29);
     // The sender's count is the receiver's, and the slow answers still open were not waited for.
-    await expectArrivals(sentInSummary(stdout));
+    await expectArrivals(readSummary(stdout).sent);
     expect(stdout).toMatch(/^ {2}answers +200×\d+, \d+ unanswered when it stopped$/m);
     expect(ms).toBeLessThan(6_000 + 1_500);
     expect(gateway.arrivals.every((a) => a.userAgent === 'dogbook-load' && a.baggage.startsWith('dogbook.learner=load,'))).toBe(true);
@@ -54,7 +55,7 @@ describe('dogbook-load, the command', () => {
 
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    const sent = sentInSummary(stdout);
+    const sent = readSummary(stdout).sent;
     expect(sent).toBeGreaterThanOrEqual(18);
     expect(stdout).toMatch(new RegExp(`^ {2}answers +ECONNREFUSED×${sent}$`, 'm'));
   });
@@ -67,7 +68,7 @@ describe('dogbook-load, the command', () => {
 
     expect(code).toBe(0);
     expect(stdout).toMatch(new RegExp(`^dogbook-load: stopped by ${signal} after \\d+\\.\\d s$`, 'm'));
-    await expectArrivals(sentInSummary(stdout));
+    await expectArrivals(readSummary(stdout).sent);
     expect(stdout).toMatch(/^ {2}latency +p50 \d+ ms, p95 \d+ ms, max \d+ ms$/m);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { formatProgress, formatSummary } from '../src/report';
+import { FAULT_KINDS, HEALTHY_KINDS } from '../src/mix';
+import { formatProgress, formatSummary, readSummary } from '../src/report';
 import { Tally } from '../src/tally';
 
 function tallyOf(outcomes: Array<[string, number?]>, sent = outcomes.length): Tally {
@@ -31,5 +32,22 @@ describe('the progress line and the summary', () => {
     expect(summary).toContain('\n  answers   200×1 timeout×1, 1 unanswered when it stopped\n');
     expect(summary).toContain('\n  mix       kennel 0, dog 1, ');
     expect(summary).toContain('\n  faults    slow dog 0, slow dog in a kennel 0, failing dog 0, failing inventory 2');
+  });
+
+  test('when the summary is read back from the output around it, then its counts are the ones formatSummary wrote', () => {
+    const output = ` 0:05  sent 3 (0.6/s)  answers 200×2\n${formatSummary(tallyOf([['200', 100], ['502', 30]], 3), 2, 1.5, 'done')}\n`;
+
+    // tallyOf sent 'failing inventory', 'dog', 'failing inventory'.
+    const sentOf = (kinds: typeof HEALTHY_KINDS, name: string, count: number) =>
+      Object.fromEntries(kinds.map((kind) => [kind.name, kind.name === name ? count : 0]));
+    expect(readSummary(output)).toEqual({
+      sent: 3,
+      mix: sentOf(HEALTHY_KINDS, 'dog', 1),
+      faults: sentOf(FAULT_KINDS, 'failing inventory', 2),
+    });
+  });
+
+  test('when the output has no summary, then reading it says so and shows what there was', () => {
+    expect(() => readSummary(' 0:05  sent 3 (0.6/s)  answers 200×2\n')).toThrow(/no "sent" line in the summary of:\n 0:05  sent 3/);
   });
 });

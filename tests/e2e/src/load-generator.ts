@@ -30,20 +30,3 @@ export function runLoadGenerator(env: Record<string, string>): Promise<Generator
     child.once('close', (code) => resolve({ code, stdout, stderr })),
   );
 }
-
-/** `  faults    slow dog 3, failing inventory 3` -> { 'slow dog': 3, 'failing inventory': 3 }. */
-export function summaryCounts(stdout: string, row: 'mix' | 'faults'): Record<string, number> {
-  const line = new RegExp(`^ {2}${row} +(.+)$`, 'm').exec(stdout)?.[1];
-  if (!line) throw new Error(`no "${row}" line in the summary:\n${stdout}`);
-  return Object.fromEntries(line.split(', ').map((entry) => {
-    const match = /^(.+) (\d+)$/.exec(entry)!;
-    return [match[1]!, Number(match[2])];
-  }));
-}
-
-/** The number after `sent` in the summary. */
-export function sentInSummary(stdout: string): number {
-  const match = /^ {2}sent +(\d+) requests/m.exec(stdout);
-  if (!match) throw new Error(`no summary in:\n${stdout}`);
-  return Number(match[1]);
-}

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { Span, Trace } from '@dogbook/trace-viewer';
 import type { AccessLogEntry } from '../src/access-log';
-import { runLoadGenerator, sentInSummary, summaryCounts, type GeneratorExit } from '../src/load-generator';
+import { readSummary, type SummaryCounts } from '@dogbook/load/report';
+import { runLoadGenerator, type GeneratorExit } from '../src/load-generator';
 import { nginxIsAvailable } from '../src/nginx-requirement';
 import { startStack, type Stack } from '../src/stack';
 
@@ -18,7 +19,8 @@ const faultSpans = (traces: Trace[], name: string, directive: RegExp) =>
 describe.skipIf(!nginxIsAvailable('the load generator test (load.test.ts) is skipped'))('pnpm load, through the gateway', () => {
   let stack: Stack;
   let run: GeneratorExit;
-  let sent: number;
+  /** What the generator says it sent, read from its summary. */
+  let summary: SummaryCounts;
   beforeAll(async () => {
     stack = await startStack({ gateway: true });
     run = await runLoadGenerator({
@@ -27,7 +29,7 @@ describe.skipIf(!nginxIsAvailable('the load generator test (load.test.ts) is ski
       LOAD_DURATION_S: String(DURATION_S),
       LOAD_FAULTS: String(FAULTS),
     });
-    sent = sentInSummary(run.stdout);
+    summary = readSummary(run.stdout);
   }, 30_000);
   afterAll(async () => {
     await stack?.close();
@@ -43,7 +45,7 @@ describe.skipIf(!nginxIsAvailable('the load generator test (load.test.ts) is ski
           .filter(Boolean)
           .map((line) => JSON.parse(line) as AccessLogEntry)
           .filter((entry) => entry.user_agent === 'dogbook-load');
-        if (entries.length < sent) throw new Error(`${entries.length} of ${sent} requests in the access log`);
+        if (entries.length < summary.sent) throw new Error(`${entries.length} of ${summary.sent} requests in the access log`);
         return entries;
       },
       { timeout: 5_000, interval: 100 },
@@ -55,8 +57,8 @@ describe.skipIf(!nginxIsAvailable('the load generator test (load.test.ts) is ski
       () => {
         const traces = stack.viewer!.traces().filter((trace) => trace.spans.some(isLoads));
         const slow = faultSpans(traces, 'dogs.find_dog', /=delay:3000$/).length;
-        if (traces.length < sent || slow < summaryCounts(run.stdout, 'faults')['slow dog']!) {
-          throw new Error(`${traces.length} of ${sent} traces, ${slow} slow dogs so far`);
+        if (traces.length < summary.sent || slow < summary.faults['slow dog']!) {
+          throw new Error(`${traces.length} of ${summary.sent} traces, ${slow} slow dogs so far`);
         }
         return traces;
       },
@@ -68,13 +70,13 @@ describe.skipIf(!nginxIsAvailable('the load generator test (load.test.ts) is ski
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^ +0:05 {2}sent \d+ \(\d+\.\d\/s\) {2}answers (\d{3}×\d+ ?)+ {2}p50 \d+ ms {2}p95 \d+ ms$/m);
     expect(run.stdout).toMatch(new RegExp(`^dogbook-load: done after ${DURATION_S}\\.\\d s$`, 'm'));
-    expect(Math.abs(sent - RPS * DURATION_S)).toBeLessThanOrEqual(2);
+    expect(Math.abs(summary.sent - RPS * DURATION_S)).toBeLessThanOrEqual(2);
   });
 
   test('when its requests pass nginx, then each one is in the access log, and every kind of request gets the answer it asks for', async () => {
     const entries = await generatorEntries();
 
-    expect(entries).toHaveLength(sent);
+    expect(entries).toHaveLength(summary.sent);
     const paths = new Set(entries.map(pathOf));
     for (const path of ['/api/v1/kennels', '/api/v1/kennels/2', '/api/v1/kennels?id=2', '/api/v1/dogs', '/api/v1/dogs/4', '/api/v1/inventory', '/api/v1/inventory/1']) {
       expect(paths, path).toContain(path);
@@ -95,7 +97,7 @@ describe.skipIf(!nginxIsAvailable('the load generator test (load.test.ts) is ski
     expect(statuses).toContain(400);
     const cutOff = statuses.filter((status) => status === 499).length;
     expect(cutOff).toBeLessThanOrEqual(unanswered);
-    const failingInventory = summaryCounts(run.stdout, 'faults')['failing inventory']!;
+    const failingInventory = summary.faults['failing inventory']!;
     const failed = statuses.filter((status) => status === 502).length;
     expect(failed).toBeLessThanOrEqual(failingInventory);
     expect(failed).toBeGreaterThanOrEqual(Math.max(1, failingInventory - cutOff));
@@ -104,7 +106,7 @@ describe.skipIf(!nginxIsAvailable('the load generator test (load.test.ts) is ski
   test(`when the services trace its requests, then each is a trace tagged dogbook.learner=load on every span, started at a steady ${RPS}/s`, async () => {
     const traces = await generatorTraces();
 
-    expect(traces).toHaveLength(sent);
+    expect(traces).toHaveLength(summary.sent);
     for (const trace of traces) expect(trace.spans.filter((span) => !isLoads(span)), trace.traceId).toEqual([]);
     expect(new Set(traces.flatMap((trace) => trace.spans.map((span) => span.serviceName)))).toEqual(new Set(['kennels', 'inventory', 'dogs']));
     // Open model at the receiver: by the end of each second, 10 more requests have come in.
@@ -117,7 +119,7 @@ describe.skipIf(!nginxIsAvailable('the load generator test (load.test.ts) is ski
 
   test('when it sends faults, then each kind acts in the look-up it names, and the trace shows it', async () => {
     const traces = await generatorTraces();
-    const faults = summaryCounts(run.stdout, 'faults');
+    const { faults } = summary;
 
     expect(Object.values(faults).every((count) => count >= 2)).toBe(true);
     const slowDogs = faultSpans(traces, 'dogs.find_dog', /^dogbook\.fault\.dogs\.\d=delay:3000$/);
