@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Every test CI runs, in order: the system packages and Go-built tools they need, then `pnpm test`
-# (type checks and every package's tests), then `pnpm stack:test` (the live suite against the real
-# Collector and Prometheus). Run it as `./dogbook test`, which puts Node and pnpm on PATH first.
+# Every test CI runs, in order: the system packages and Go-built tools they need, `pnpm lint`,
+# `pnpm test` (type checks and every package's tests), then `pnpm stack:test` (the live suite against
+# the real Collector and Prometheus). Run it as `./dogbook test`, which puts Node and pnpm on PATH first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,9 +12,12 @@ export TURBO_TELEMETRY_DISABLED=1
 echo "--- kustomize (built once from its Go module, then cached) for the Kubernetes manifest checks"
 deploy/kubernetes/kustomize.sh version
 
+status=0
+echo "--- pnpm lint (Biome: lint and formatting)"
+pnpm lint || status=$?
+
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-status=0
 echo "--- pnpm test"
 pnpm test 2>&1 | tee "$log" || status=$?
 

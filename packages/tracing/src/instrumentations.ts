@@ -54,19 +54,15 @@ const INSTRUMENTATIONS: Record<string, () => Instrumentation> = {
   // Express still names the server span after its route (`GET /api/v1/kennels/:id`) and sets
   // `http.route`, but makes no span of its own: one per middleware and router says nothing about
   // this request, and the `request handler` span repeated the server span (same route, the same
-  // duration but for a fraction of a millisecond). Without it a service's own spans hang straight
-  // under its server span, and a request makes 18 spans instead of 23: measured at saturation,
-  // tracing then added 524 µs of CPU per request instead of 554 (README, "Performance: what
-  // tracing costs"). Express 5 routes through the `router` package, left uninstrumented:
-  // instrumenting both would double every layer span.
+  // duration). Without it a service's own spans hang straight under its server span, and every span
+  // left costs CPU (docs/performance.md). Express 5 routes through the `router` package, left
+  // uninstrumented: instrumenting both would double every layer span.
   express: () =>
     new ExpressInstrumentation({
       ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],
     }),
   // Log lines always get trace_id and span_id. Sending them as OTLP log records as well means
-  // parsing every line again, for nothing when OTEL_LOGS_EXPORTER=none. Measured at saturation:
-  // dogs alone used 12% less CPU per request without it (138 -> 122 us); in `pnpm bench` the
-  // traced/untraced ratio moved from 0.40 to 0.41, inside the noise of a shared machine.
+  // parsing every line again, for nothing when OTEL_LOGS_EXPORTER=none (docs/performance.md).
   pino: () => new PinoInstrumentation({ disableLogSending: !logsAreExported() }),
 };
 
@@ -74,10 +70,8 @@ const INSTRUMENTATIONS: Record<string, () => Instrumentation> = {
  * DogBook's four instrumentations, narrowed by OTEL_NODE_ENABLED_INSTRUMENTATIONS (only these) and
  * OTEL_NODE_DISABLED_INSTRUMENTATIONS (all but these). Named one by one rather than through the
  * auto-instrumentations package, which loads 39 of them (every database client, queue and framework
- * it knows) for a service that uses four. Measured on an idle traced service: 98-102 MiB resident
- * instead of 111-117 (untraced: 81), answering its first health check after 209-240 ms instead of
- * 264-301 (untraced: 118-123), and 59 MB of deployed dependencies instead of 88. A service that takes
- * up a library adds its instrumentation here.
+ * it knows) for a service that uses four: less memory, a faster start, a smaller image
+ * (docs/performance.md). A service that takes up a library adds its instrumentation here.
  */
 export function createInstrumentations(): Instrumentation[] {
   const enabled = namesIn('OTEL_NODE_ENABLED_INSTRUMENTATIONS');

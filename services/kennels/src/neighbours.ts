@@ -44,11 +44,9 @@ async function getJson(url: string, timeoutMs: number): Promise<unknown> {
  * Node's diagnostics channels, with nothing to wrap.
  *
  * Why not Node's `fetch`, which is undici too, inside the web API's Request, Response and streams:
- * each call leaves objects that outlive V8's young generation, so under load kennels spent
- * 12-14 ms per scavenge copying them and collected its old space several times a second.
- * Untraced kennels alone at saturation: 303-362 µs of CPU per request on `fetch`, 100-111 on
- * `request()`; p99 24-25 ms against 6.5-9.4. Nor axios: it goes through `http.request`, whose
- * instrumentation wraps every listener axios attaches (README, "Performance: what tracing costs").
+ * each call leaves objects that outlive V8's young generation, so under load long scavenges set
+ * the tail latency. Nor axios: it goes through `http.request`, whose instrumentation wraps every
+ * listener axios attaches (docs/performance.md).
  */
 export function createNeighbours(config: Pick<Config, 'INVENTORY_URL' | 'DOGS_URL' | 'DOWNSTREAM_TIMEOUT_MS'>) {
   const timeoutMs = config.DOWNSTREAM_TIMEOUT_MS;
