@@ -1,5 +1,4 @@
-import { DEV_GATEWAY_PORT, devServicePorts, missingTools } from '@dogbook/nginx';
-import { DEFAULT_PORT } from '@dogbook/trace-viewer';
+import { DEV_GATEWAY_PORT, devServicePorts, devViewerPort, missingTools } from '@dogbook/nginx';
 
 /** One process `pnpm dev` starts, and how to tell that it is ready. */
 export interface Part {
@@ -27,7 +26,7 @@ export interface DevSetup {
  */
 export function devSetup(env: NodeJS.ProcessEnv = process.env): DevSetup {
   const services = devServicePorts();
-  const viewerPort = Number(env.TRACE_VIEWER_PORT || DEFAULT_PORT);
+  const viewerPort = devViewerPort(env);
   const missing = missingTools();
   const parts: Part[] = [
     { name: 'the trace viewer', packageName: '@dogbook/trace-viewer', port: viewerPort, readyPath: '/api/traces' },

@@ -33,6 +33,7 @@ const otlpSpan = z.object({
   startTimeUnixNano: unixNanos,
   endTimeUnixNano: unixNanos,
   attributes: z.array(keyValue).nullish(),
+  events: z.array(z.object({ name: z.string().nullish(), timeUnixNano: unixNanos, attributes: z.array(keyValue).nullish() })).nullish(),
   status: z.object({ code: enumValue.optional(), message: z.string().nullish() }).nullish(),
 });
 
@@ -124,6 +125,11 @@ export function parseTraceExport(body: unknown, encoding = 'OTLP/JSON'): Span[] 
           endTimeUnixNano: span.endTimeUnixNano.toString(),
           durationMs: nanosToMs(span.endTimeUnixNano - span.startTimeUnixNano),
           attributes: flattenAttributes(span.attributes),
+          events: (span.events ?? []).map((event) => ({
+            name: event.name ?? '',
+            timeUnixNano: event.timeUnixNano.toString(),
+            attributes: flattenAttributes(event.attributes),
+          })),
           status: {
             code: enumName(STATUS_CODES, 'STATUS_CODE_', span.status?.code),
             ...(statusMessage ? { message: statusMessage } : {}),
