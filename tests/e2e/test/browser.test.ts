@@ -56,7 +56,10 @@ describe.skipIf(!runs)('DogBook in a browser, traced from the click', () => {
   });
 
   test('when a learner names themselves and picks a kennel with the keyboard alone, then its dogs show, and the trace starts in the browser with kennels under it, the name on both', async () => {
-    await page.goto(stack.gateway!.url);
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    const answer = await page.goto(stack.gateway!.url);
+    expect(answer?.headers()['content-security-policy']).toBe("default-src 'self'");
     await page.getByRole('button', { name: 'some other kennel' }).waitFor();
 
     // Keyboard only: Tab to the name field, type, Tab on along the kennels to kennel 2, Enter.
@@ -81,6 +84,9 @@ describe.skipIf(!runs)('DogBook in a browser, traced from the click', () => {
     expect(fetchSpan).toMatchObject({ parentSpanId: null, attributes: { [`dogbook.learner`]: LEARNER } });
     expect(server).toMatchObject({ parentSpanId: fetchSpan!.spanId, name: 'GET /api/v1/kennels/:id' });
     expect(server!.attributes['dogbook.learner']).toBe(LEARNER);
+    // Everything the page asked for, its spans included, came from its own origin.
+    await expect.poll(() => requested.some((url) => url.endsWith('/v1/traces'))).toBe(true);
+    expect(requested.filter((url) => !url.startsWith(`${stack.gateway!.url}/`))).toEqual([]);
     // The page's own load is a trace of the browser's too.
     expect(stack.viewer!.traces().some((t) => t.rootServiceName === WEB && t.spans.some((s) => s.name === 'documentLoad'))).toBe(true);
 
@@ -133,6 +139,27 @@ describe.skipIf(!runs)('DogBook in a browser, traced from the click', () => {
     await row.locator('button').click();
     await expect.poll(() => viewer.locator('#span caption', { hasText: 'Event "exception"' }).count()).toBe(1);
     await viewer.close();
+  });
+
+  test('when the API answers with an error, then the page shows its text as the API wrote it', async () => {
+    await page.goto(stack.gateway!.url);
+    await page.getByLabel('A failing inventory').check();
+    await page.getByRole('button', { name: 'some other kennel' }).click();
+    await expect
+      .poll(() => page.locator('#status').textContent(), { timeout: 10_000 })
+      .toMatch(/^Kennel 2: 502 answer\. .*inventory/);
+    expect(await page.locator('#dogs li').count()).toBe(0);
+
+    // A name outside the grammar: kennels refuses it with a 400 that states the grammar.
+    await page.getByLabel('Your name').fill('not a name!');
+    await page.getByRole('button', { name: 'awesome kennel', exact: true }).click();
+    await expect
+      .poll(() => page.locator('#status').textContent(), { timeout: 10_000 })
+      .toBe(
+        'Kennel 0: 400 answer. baggage member "dogbook.learner=not a name!" is not a learner name; baggage members: ' +
+          'dogbook.learner=<1-32 of A-Z a-z 0-9 _ ->, dogbook.fault.<kennels|inventory|dogs>[.<id>]=<delay:<0-10000 ms>|error|error:<500-599>>',
+      );
+    await page.getByLabel('Your name').fill(LEARNER);
   });
 
   test('when a span holds HTML in its name and attributes, then the viewer page shows it as text and runs nothing', async () => {
