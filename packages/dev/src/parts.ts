@@ -46,8 +46,11 @@ export function devSetup(env: NodeJS.ProcessEnv = process.env): DevSetup {
     parts,
     entry: `http://localhost:${entryPort}/api/v1/kennels/2`,
     notes: [
-      ...(missing.length === 0 ? [] : ['that is kennels itself: without nginx there is no gateway']),
-      `traces print here as waterfalls, and are kept as JSON at http://localhost:${viewerPort}/api/traces`,
+      missing.length === 0
+        ? `or click through the DogBook page: http://localhost:${DEV_GATEWAY_PORT}/`
+        : 'that is kennels itself: without nginx there is no gateway (and no DogBook page)',
+      `traces print here as waterfalls, and show on the trace viewer's page: http://localhost:${viewerPort}/ ` +
+        `(as JSON at http://localhost:${viewerPort}/api/traces)`,
     ],
   };
 }
