@@ -8,13 +8,15 @@ import type { AttributeValue, Span, Trace } from '../src/trace';
 
 /** Bar positions in per-mille of the trace's duration. */
 const AXIS = 1000;
-const PALETTE = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2', '#65a30d', '#dc2626'];
+/** No red among them: red marks a failed span. */
+const PALETTE = ['#2563eb', '#7c3aed', '#059669', '#d97706', '#0891b2', '#65a30d', '#4b5563', '#a16207'];
 
-/** The same service gets the same colour in every trace. */
+const colors = new Map<string, string>();
+
+/** Each service its own colour, in the order the page meets them, the same in every trace. */
 export function serviceColor(service: string): string {
-  let hash = 0;
-  for (const char of service) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
-  return PALETTE[hash % PALETTE.length]!;
+  if (!colors.has(service)) colors.set(service, PALETTE[colors.size % PALETTE.length]!);
+  return colors.get(service)!;
 }
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {

@@ -71,6 +71,8 @@ async function showKennel(kennel: Kennel, button: HTMLButtonElement): Promise<vo
   button.setAttribute('aria-pressed', 'true');
   kennelTitle.textContent = `Dogs in ${kennel.name}`;
   dogList.replaceChildren(item('Asking kennels...'));
+  statusLine.textContent = '';
+  traceLine.textContent = '';
   const answer = await getJson<Kennel>(`/api/v1/kennels/${kennel.id}`, baggageFor(kennel));
   report(answer, `Kennel ${kennel.id}`);
   if (!answer.body) return void dogList.replaceChildren();

@@ -98,6 +98,15 @@ describe.skipIf(!runs)('DogBook in a browser, traced from the click', () => {
     const rows = viewer.locator('#waterfall li');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(trace.spanCount);
     expect(await rows.first().locator('.service').textContent()).toBe(WEB);
+    // Each service has its own colour, the same on each of its rows.
+    type Element = { textContent: string | null; style: { color: string } };
+    const colours = await rows
+      .locator('.service')
+      .evaluateAll((services: Element[]) => services.map((service): [string, string] => [service.textContent ?? '', service.style.color]));
+    const colourOf = new Map(colours);
+    expect([...colourOf.keys()].sort()).toEqual(['dogs', 'inventory', 'kennels', WEB]);
+    expect(new Set(colourOf.values()).size).toBe(4);
+    expect(colours.every(([service, colour]) => colourOf.get(service) === colour)).toBe(true);
     const serverRow = viewer.locator(`[data-span-id="${server!.spanId}"]`);
     expect(await serverRow.locator('.service').textContent()).toBe('kennels');
     // One level under the browser's span.
