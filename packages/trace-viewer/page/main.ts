@@ -70,6 +70,18 @@ function updateServiceChoices(): void {
   serviceSelect.value = wanted;
 }
 
+/**
+ * What the trace's root did: its span name, and for a browser's `fetch` span, named after its
+ * method alone (`GET`), the path it asked for.
+ */
+function rootLabel(trace: Trace): string {
+  const root = trace.spans.find((span) => span.parentSpanId === null);
+  if (!root) return '(root not received)';
+  const url = root.attributes['url.full'];
+  if (!/^[A-Z]+$/.test(root.name) || typeof url !== 'string' || !URL.canParse(url)) return root.name;
+  return `${root.name} ${new URL(url).pathname}`;
+}
+
 function renderList(): void {
   const list = document.getElementById('traces')!;
   // Redrawing replaces the buttons: keyboard focus moves to the new button of the same trace.
@@ -87,7 +99,7 @@ function renderList(): void {
     const time = new Date(Number(BigInt(trace.startTimeUnixNano) / 1_000_000n)).toLocaleTimeString();
     button.append(
       root,
-      `: ${trace.rootSpanName ?? '(root not received)'}  ${formatMs(trace.durationMs)}`,
+      `: ${rootLabel(trace)}  ${formatMs(trace.durationMs)}`,
       errors,
       el('span', `${time}  ${trace.spanCount} spans  ${trace.traceId}${learners}`, 'meta'),
     );

@@ -93,7 +93,11 @@ describe.skipIf(!runs)('DogBook in a browser, traced from the click', () => {
     // On the viewer's page: find the trace among the learner's, open it, read kennels' span.
     const viewer = await context.newPage();
     await viewer.goto(`${stack.viewer!.url}/?learner=${LEARNER}`);
-    await viewer.locator(`[data-trace-id="${trace.traceId}"]`).click({ timeout: 10_000 });
+    const listed = viewer.locator(`[data-trace-id="${trace.traceId}"]`);
+    await listed.waitFor({ timeout: 10_000 });
+    // The browser's fetch span is named after its method alone: the list adds the path it asked for.
+    expect(await listed.textContent()).toMatch(new RegExp(`^${WEB}: GET /api/v1/kennels/2 `));
+    await listed.click();
     await expect.poll(() => viewer.url()).toBe(`${stack.viewer!.url}/traces/${trace.traceId}?learner=${LEARNER}`);
     const rows = viewer.locator('#waterfall li');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(trace.spanCount);
