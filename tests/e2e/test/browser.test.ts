@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Span, Trace } from '@dogbook/trace-viewer';
@@ -14,8 +16,9 @@ import { spansOf, waitForTrace } from '../src/traces';
 const runs = nginxIsAvailable('the browser tests do not run') && chromiumIsAvailable();
 
 const LEARNER = 'floor';
-/** The service name the page is built with (packages/web/build.mjs: the package's own name). */
-const WEB = 'web';
+/** The service name the page is built with: its package's own name (packages/web/build.mjs). */
+const webPackage = readFileSync(join(__dirname, '..', '..', '..', 'packages', 'web', 'package.json'), 'utf8');
+const WEB = (JSON.parse(webPackage) as { name: string }).name.replace(/^@[^/]+\//, '');
 
 /** The trace of one click: the browser's fetch span, and kennels' server span with its look-ups. */
 function clickTrace(stack: Stack, traceId: string, dogLookUps: number): Promise<Trace> {
