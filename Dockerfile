@@ -1,10 +1,14 @@
 # One image recipe for every DogBook service; pick the service with a build argument:
 #   docker build --build-arg SERVICE=kennels -t dogbook-kennels .
 # docker-compose.yml builds kennels, inventory and dogs from this file, and the opt-in load generator.
+# The gateway is nginx with the DogBook page (packages/web) built in:
+#   docker build --build-arg SERVICE=web --target gateway -t dogbook-gateway .
 
 # Debian (glibc), not Alpine: pnpm 12 is a native binary per platform, and the registry has no
 # build of it for musl on x64.
 ARG NODE_IMAGE=node:24.9.0-bookworm-slim
+# The unprivileged variant of the official image: nginx runs as uid 101, master process included.
+ARG NGINX_IMAGE=nginxinc/nginx-unprivileged:1.30.4-alpine
 
 # ---- build: the whole workspace, dev dependencies included, compiled to dist/ ----
 FROM ${NODE_IMAGE} AS build
@@ -25,7 +29,7 @@ RUN pnpm install --frozen-lockfile --offline
 # SERVICE names the workspace package @dogbook/<SERVICE>: a service, or `load`, the load generator
 # (packages/load), whose compose service starts it with its own command instead of the CMD below.
 ARG SERVICE
-RUN test -n "$SERVICE" || { echo "build with --build-arg SERVICE=kennels|inventory|dogs|load" >&2; exit 1; }
+RUN test -n "$SERVICE" || { echo "build with --build-arg SERVICE=kennels|inventory|dogs|load|web" >&2; exit 1; }
 # "<name>..." selects the package and every workspace package it depends on; pnpm builds them in
 # dependency order.
 RUN pnpm --filter "@dogbook/${SERVICE}..." run --if-present build
@@ -33,7 +37,13 @@ RUN pnpm --filter "@dogbook/${SERVICE}..." run --if-present build
 # workspace packages (@dogbook/tracing, @dogbook/service-kit) copied in rather than linked.
 RUN pnpm --filter "@dogbook/${SERVICE}" deploy --prod /deploy
 
-# ---- runtime: Node and the deployed folder, nothing else ----
+# ---- gateway: nginx and the DogBook page's static files (SERVICE=web), nothing else ----
+# The template comes from outside (compose mounts it, Kubernetes from a ConfigMap); WEB_ROOT in its
+# environment names this folder.
+FROM ${NGINX_IMAGE} AS gateway
+COPY --from=build /deploy/dist /usr/share/dogbook/web
+
+# ---- runtime: Node and the deployed folder, nothing else (the default target) ----
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     PORT=8080

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages DogBook's tests use, when a command is missing: nginx (the gateway),
-# envsubst (its template), promtool, and the labs' curl, jq and openssl.
+# envsubst (its template), promtool, the labs' curl, jq and openssl, and chromium for the browser tests.
 # As root it runs apt-get; otherwise it prints the line to run and fails.
 set -euo pipefail
 
@@ -12,6 +12,7 @@ needs=(
   "curl curl"
   "jq jq"
   "openssl openssl"
+  "chromium chromium"
 )
 
 missing=()

@@ -3,7 +3,7 @@
  * of their dev.env files), with the same template that docker compose uses. Whether the whole of
  * DogBook is ready, and where to send requests, is said once every part answers, by @dogbook/dev.
  */
-import { DEV_GATEWAY_PORT, devServicePorts } from './dev-ports';
+import { DEV_GATEWAY_PORT, devServicePorts, devViewerPort } from './dev-ports';
 import { missingTools, startNginx } from './local-nginx';
 
 async function main() {
@@ -22,6 +22,8 @@ async function main() {
       kennels: `127.0.0.1:${ports.kennels}`,
       inventory: `127.0.0.1:${ports.inventory}`,
       dogs: `127.0.0.1:${ports.dogs}`,
+      // The page's spans go to the trace viewer, as the services' do.
+      traces: `127.0.0.1:${devViewerPort()}`,
     },
     echoErrors: true,
   });

@@ -1,5 +1,6 @@
 export {
   TEMPLATE_PATH,
+  WEB_ROOT,
   findEnvsubst,
   findNginx,
   missingTools,
@@ -9,4 +10,4 @@ export {
   type RunningNginx,
   type Upstreams,
 } from './local-nginx';
-export { DEV_GATEWAY_PORT, devServicePorts } from './dev-ports';
+export { DEV_GATEWAY_PORT, devServicePorts, devViewerPort } from './dev-ports';

@@ -13,20 +13,26 @@ import {
 } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The one gateway configuration, shared with docker compose (which mounts this folder). */
 export const TEMPLATE_PATH = join(__dirname, '..', 'templates', 'dogbook.conf.template');
 
 /** The only names envsubst may replace: nginx's own `$variables` in the template must survive. */
-const TEMPLATE_VARIABLES = '${NGINX_PORT} ${KENNELS_UPSTREAM} ${INVENTORY_UPSTREAM} ${DOGS_UPSTREAM}';
+const TEMPLATE_VARIABLES =
+  '${NGINX_PORT} ${KENNELS_UPSTREAM} ${INVENTORY_UPSTREAM} ${DOGS_UPSTREAM} ${TRACES_UPSTREAM} ${WEB_ROOT}';
+
+/** The DogBook page as `pnpm build` leaves it (packages/web/dist), served at `/`. */
+export const WEB_ROOT = join(dirname(require.resolve('@dogbook/web/package.json')), 'dist');
 
 /** Where each service listens, as host:port. */
 export interface Upstreams {
   kennels: string;
   inventory: string;
   dogs: string;
+  /** Where the page's spans go (POST /v1/traces): the trace viewer, or a collector's OTLP/HTTP port. */
+  traces: string;
 }
 
 export interface NginxOptions {
@@ -97,6 +103,8 @@ export function renderTemplate({ port, host = '127.0.0.1', upstreams }: Omit<Ngi
       KENNELS_UPSTREAM: upstreams.kennels,
       INVENTORY_UPSTREAM: upstreams.inventory,
       DOGS_UPSTREAM: upstreams.dogs,
+      TRACES_UPSTREAM: upstreams.traces,
+      WEB_ROOT,
     },
   });
   if (result.status !== 0) {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort } from '@dogbook/processes';
-import { findEnvsubst, missingTools, renderTemplate, startNginx, TEMPLATE_PATH, type RunningNginx } from '../src';
+import { findEnvsubst, missingTools, renderTemplate, startNginx, TEMPLATE_PATH, WEB_ROOT, type RunningNginx } from '../src';
 
 // CI installs nginx and envsubst (.ci/run): missing there, they fail the run; elsewhere the tests
 // that need them are skipped, saying so.
@@ -16,17 +16,19 @@ if (missing.length > 0) {
   console.warn(`nginx tests skipped: ${message}`);
 }
 
-const UPSTREAMS = { kennels: 'kennels:8080', inventory: 'inventory:8080', dogs: 'dogs:8080' };
+const UPSTREAMS = { kennels: 'kennels:8080', inventory: 'inventory:8080', dogs: 'dogs:8080', traces: 'otel-collector:4318' };
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 describe.skipIf(!findEnvsubst())('the template', () => {
-  test('when rendered, then only the four DogBook variables are replaced and nginx variables survive', () => {
+  test('when rendered, then only the six DogBook variables are replaced and nginx variables survive', () => {
     const config = renderTemplate({ port: 8080, host: '0.0.0.0', upstreams: UPSTREAMS });
 
     expect(config).toContain('listen 0.0.0.0:8080;');
     expect(config).toContain('server kennels:8080;');
     expect(config).toContain('server inventory:8080;');
     expect(config).toContain('server dogs:8080;');
+    expect(config).toContain('server otel-collector:4318;');
+    expect(config).toContain(`root ${JSON.stringify(WEB_ROOT)};`);
     expect(config).not.toMatch(/\$\{?[A-Z_]+\}?/);
     expect(config).toContain('$upstream_http_traceresponse');
     expect(config).toContain('$http_traceparent');
@@ -45,6 +47,8 @@ describe.skipIf(!findEnvsubst())('the template', () => {
       KENNELS_UPSTREAM: UPSTREAMS.kennels,
       INVENTORY_UPSTREAM: UPSTREAMS.inventory,
       DOGS_UPSTREAM: UPSTREAMS.dogs,
+      TRACES_UPSTREAM: UPSTREAMS.traces,
+      WEB_ROOT,
     };
     const definedEnvs = Object.keys(env).map((name) => `\${${name}}`).join(' ');
     const result = spawnSync('envsubst', [definedEnvs], { input: readFileSync(TEMPLATE_PATH, 'utf8'), env, encoding: 'utf8' });
@@ -78,7 +82,12 @@ describe.skipIf(missing.length > 0)('the gateway, in front of a stand-in service
     const deadPort = await freePort();
     gateway = await startNginx({
       port: await freePort(),
-      upstreams: { kennels: `127.0.0.1:${echo.port}`, inventory: `127.0.0.1:${deadPort}`, dogs: `127.0.0.1:${echo.port}` },
+      upstreams: {
+        kennels: `127.0.0.1:${echo.port}`,
+        inventory: `127.0.0.1:${deadPort}`,
+        dogs: `127.0.0.1:${echo.port}`,
+        traces: `127.0.0.1:${echo.port}`,
+      },
     });
   });
   afterAll(async () => {
@@ -127,11 +136,51 @@ describe.skipIf(missing.length > 0)('the gateway, in front of a stand-in service
   });
 
   test('when a path is unknown, then nginx answers a JSON 404 without its version', async () => {
-    const response = await fetch(`${gateway.url}/index.html`);
+    const response = await fetch(`${gateway.url}/index.php`);
 
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toBe('application/json');
     expect(response.headers.get('server')).toBe('nginx');
     expect(await response.json()).toEqual({ error: 'not found' });
+  });
+
+  test('when a browser asks for /, then the DogBook page comes, under a policy that keeps its script on this origin', async () => {
+    for (const [path, type] of [
+      ['/', 'text/html'],
+      ['/index.html', 'text/html'],
+      ['/assets/main.js', 'text/javascript'],
+      ['/assets/style.css', 'text/css'],
+    ] as const) {
+      const response = await fetch(`${gateway.url}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type'), path).toBe(type);
+      expect(response.headers.get('content-security-policy'), path).toBe("default-src 'self'");
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+    expect(await (await fetch(`${gateway.url}/`)).text()).toBe(readFileSync(`${WEB_ROOT}/index.html`, 'utf8'));
+  });
+
+  test('when a file beside the page is asked for, then nginx answers a JSON 404: it serves the built page only', async () => {
+    for (const path of ['/assets/missing.js', '/assets/', '/package.json', '/assets/main.js/x']) {
+      const response = await fetch(`${gateway.url}${path}`);
+      expect(response.status, path).toBe(404);
+      expect(await response.json(), path).toEqual({ error: 'not found' });
+    }
+  });
+
+  test("when the page sends its spans, then POST /v1/traces reaches the traces upstream; a body over the bound is a JSON 413", async () => {
+    const body = JSON.stringify({ resourceSpans: [] });
+    const response = await fetch(`${gateway.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ url: '/v1/traces' });
+    expect(echo.received.at(-1)).toMatchObject({ 'content-type': 'application/json', 'content-length': String(body.length) });
+
+    const tooLarge = await fetch(`${gateway.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(1024 * 1024),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toEqual({ error: 'request body too large' });
   });
 });

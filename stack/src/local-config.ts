@@ -16,6 +16,7 @@
  */
 import { basename, join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import type { Upstreams } from '@dogbook/nginx';
 import { type ComposeFile, REPO_ROOT, environmentOf, mountsOf, service } from './compose';
 
 /** The ports the processes listen on, all on 127.0.0.1. */
@@ -172,8 +173,13 @@ export function localEnvironment(env: Record<string, string>, ports: Ports, port
 }
 
 /** The upstreams compose gives the nginx image's template (`kennels:8080`), at their ports here. */
-export function nginxUpstreams(compose: ComposeFile, ports: Ports): { kennels: string; inventory: string; dogs: string } {
+export function nginxUpstreams(compose: ComposeFile, ports: Ports): Upstreams {
   const env = environmentOf(service(compose, 'nginx'));
   const upstream = (name: string) => substitute(env[name] ?? '', dialedAddresses(ports));
-  return { kennels: upstream('KENNELS_UPSTREAM'), inventory: upstream('INVENTORY_UPSTREAM'), dogs: upstream('DOGS_UPSTREAM') };
+  return {
+    kennels: upstream('KENNELS_UPSTREAM'),
+    inventory: upstream('INVENTORY_UPSTREAM'),
+    dogs: upstream('DOGS_UPSTREAM'),
+    traces: upstream('TRACES_UPSTREAM'),
+  };
 }

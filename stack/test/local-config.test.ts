@@ -145,11 +145,12 @@ describe("the services' environment", () => {
 });
 
 describe('the gateway', () => {
-  test("when nginx renders the template, then compose's upstreams point at the services' ports here", () => {
+  test("when nginx renders the template, then compose's upstreams point at the services' ports here, and the page's spans at the collector's", () => {
     expect(nginxUpstreams(compose, ports)).toEqual({
       kennels: `127.0.0.1:${ports.kennels}`,
       inventory: `127.0.0.1:${ports.inventory}`,
       dogs: `127.0.0.1:${ports.dogs}`,
+      traces: `127.0.0.1:${ports.collectorOtlpHttp}`,
     });
   });
 });

@@ -1,5 +1,4 @@
-import { DEV_GATEWAY_PORT, devServicePorts, missingTools } from '@dogbook/nginx';
-import { DEFAULT_PORT } from '@dogbook/trace-viewer';
+import { DEV_GATEWAY_PORT, devServicePorts, devViewerPort, missingTools } from '@dogbook/nginx';
 
 /** One process `pnpm dev` starts, and how to tell that it is ready. */
 export interface Part {
@@ -27,7 +26,7 @@ export interface DevSetup {
  */
 export function devSetup(env: NodeJS.ProcessEnv = process.env): DevSetup {
   const services = devServicePorts();
-  const viewerPort = Number(env.TRACE_VIEWER_PORT || DEFAULT_PORT);
+  const viewerPort = devViewerPort(env);
   const missing = missingTools();
   const parts: Part[] = [
     { name: 'the trace viewer', packageName: '@dogbook/trace-viewer', port: viewerPort, readyPath: '/api/traces' },
@@ -47,8 +46,11 @@ export function devSetup(env: NodeJS.ProcessEnv = process.env): DevSetup {
     parts,
     entry: `http://localhost:${entryPort}/api/v1/kennels/2`,
     notes: [
-      ...(missing.length === 0 ? [] : ['that is kennels itself: without nginx there is no gateway']),
-      `traces print here as waterfalls, and are kept as JSON at http://localhost:${viewerPort}/api/traces`,
+      missing.length === 0
+        ? `or click through the DogBook page: http://localhost:${DEV_GATEWAY_PORT}/`
+        : 'that is kennels itself: without nginx there is no gateway (and no DogBook page)',
+      `traces print here as waterfalls, and show on the trace viewer's page: http://localhost:${viewerPort}/ ` +
+        `(as JSON at http://localhost:${viewerPort}/api/traces)`,
     ],
   };
 }

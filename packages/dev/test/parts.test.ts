@@ -26,6 +26,16 @@ describe("pnpm dev's parts", () => {
     expect(entry).toBe(`http://localhost:${nginx ? 8080 : devEnv('kennels').PORT}/api/v1/kennels/2`);
   });
 
+  it("when DogBook is ready, then the notes name the trace viewer's page, and the DogBook page when nginx serves it", () => {
+    const { notes } = devSetup({ TRACE_VIEWER_PORT: '14318' });
+
+    expect(notes).toContain(
+      "traces print here as waterfalls, and show on the trace viewer's page: http://localhost:14318/ (as JSON at http://localhost:14318/api/traces)",
+    );
+    const nginx = missingTools().length === 0;
+    expect(notes.some((note) => note.includes('http://localhost:8080/'))).toBe(nginx);
+  });
+
   it('when the services read their dev.env, then they send spans to the trace viewer and find each other where they run', () => {
     for (const service of ['kennels', 'inventory', 'dogs']) {
       expect(new URL(devEnv(service).OTEL_EXPORTER_OTLP_ENDPOINT!).port).toBe(String(DEFAULT_PORT));

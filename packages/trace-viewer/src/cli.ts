@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   console.log(
     [
       `DogBook trace viewer on ${viewer.url}`,
+      `  shows     the traces on a web page at ${viewer.url}/ (a trace: ${viewer.url}/traces/<trace id>)`,
       `  receives  OTLP/HTTP spans (protobuf or JSON) at POST ${viewer.url}/v1/traces`,
       `  prints    each trace as a waterfall, ${config.TRACE_VIEWER_QUIET_MS} ms after its last span arrived`,
       `  keeps     the newest ${config.TRACE_VIEWER_MAX_TRACES} traces, as JSON at ${viewer.url}/api/traces`,

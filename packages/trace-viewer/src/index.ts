@@ -3,4 +3,4 @@ export { renderWaterfall, waterfallRows, type WaterfallOptions } from './waterfa
 export { parseTraceExport } from './otlp';
 export { countProtobufTraceSpans, decodeProtobufTraceExport } from './otlp-protobuf';
 export { LEARNER_ATTRIBUTE, summarize } from './trace';
-export type { AttributeValue, Span, SpanKindName, StatusCodeName, Trace } from './trace';
+export type { AttributeValue, Span, SpanEvent, SpanKindName, StatusCodeName, Trace } from './trace';

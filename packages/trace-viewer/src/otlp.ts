@@ -24,6 +24,9 @@ const enumValue = z.union([z.number().int(), z.string()]);
 // Attribute values are checked while they are flattened (see flattenValue), so any JSON passes here.
 const keyValue = z.object({ key: z.string(), value: z.unknown() });
 
+// An event: a point in time inside a span, such as an `exception` with its type and message.
+const otlpEvent = z.object({ name: z.string().nullish(), timeUnixNano: unixNanos, attributes: z.array(keyValue).nullish() });
+
 const otlpSpan = z.object({
   traceId: hexId(16),
   spanId: hexId(8),
@@ -33,6 +36,7 @@ const otlpSpan = z.object({
   startTimeUnixNano: unixNanos,
   endTimeUnixNano: unixNanos,
   attributes: z.array(keyValue).nullish(),
+  events: z.array(otlpEvent).nullish(),
   status: z.object({ code: enumValue.optional(), message: z.string().nullish() }).nullish(),
 });
 
@@ -124,6 +128,11 @@ export function parseTraceExport(body: unknown, encoding = 'OTLP/JSON'): Span[] 
           endTimeUnixNano: span.endTimeUnixNano.toString(),
           durationMs: nanosToMs(span.endTimeUnixNano - span.startTimeUnixNano),
           attributes: flattenAttributes(span.attributes),
+          events: (span.events ?? []).map((event) => ({
+            name: event.name ?? '',
+            timeUnixNano: event.timeUnixNano.toString(),
+            attributes: flattenAttributes(event.attributes),
+          })),
           status: {
             code: enumName(STATUS_CODES, 'STATUS_CODE_', span.status?.code),
             ...(statusMessage ? { message: statusMessage } : {}),

@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import type { TraceAssembler } from './assembler';
 import { OtlpParseError, parseTraceExport } from './otlp';
 import { decodeProtobufTraceExport } from './otlp-protobuf';
+import { createPageRouter } from './page';
 
 /** Far above what a DogBook batch weighs (a few kB), far below what would hurt a laptop. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -98,6 +99,9 @@ export function createReceiverApp(assembler: TraceAssembler): Express {
     if (!trace) throw new HttpError(404, `no trace ${req.params.traceId} here (the viewer keeps the newest ones only)`);
     res.json(trace);
   });
+
+  // The web page (src/page.ts): GET /, /traces/:traceId, /assets/*.
+  app.use(createPageRouter());
 
   app.use((req) => {
     throw new HttpError(404, `no route for ${req.method} ${req.path}; traces are at GET /api/traces`);

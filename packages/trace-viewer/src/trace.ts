@@ -18,7 +18,15 @@ export interface Span {
   endTimeUnixNano: string;
   durationMs: number;
   attributes: Record<string, AttributeValue>;
+  /** What happened during the span, such as an `exception` with its type, message and stack. */
+  events: SpanEvent[];
   status: { code: StatusCodeName; message?: string };
+}
+
+export interface SpanEvent {
+  name: string;
+  timeUnixNano: string;
+  attributes: Record<string, AttributeValue>;
 }
 
 export interface Trace {

@@ -34,6 +34,7 @@ function recordSpans(): ReadableSpan[] {
     },
     trace.setSpan(ROOT_CONTEXT, server),
   );
+  fetchDog.recordException(new TypeError('fetch failed'));
   fetchDog.setStatus({ code: SpanStatusCode.ERROR, message: 'no answer from http://dogs:8080/api/v1/dogs/4 within 2000 ms' });
   fetchDog.end();
   server.setAttribute('http.response.status_code', 200);
@@ -68,7 +69,7 @@ describe('the OTLP/HTTP receiver, fed protobuf', () => {
     expect((await response.arrayBuffer()).byteLength).toBe(0);
   });
 
-  it('when the same spans arrive as protobuf and as JSON, then the viewer serves the same trace', async () => {
+  it('when the same spans arrive as protobuf and as JSON, then the viewer serves the same trace, events included', async () => {
     await post(fromProtobuf, ProtobufTraceSerializer.serializeRequest(spans)!, 'application/x-protobuf');
     const json = await post(fromJson, JsonTraceSerializer.serializeRequest(spans)!, 'application/json');
     expect(json.status).toBe(200);
@@ -84,6 +85,13 @@ describe('the OTLP/HTTP receiver, fed protobuf', () => {
       parentSpanId: spans.find((span) => span.name.startsWith('GET'))!.spanContext().spanId,
       kind: 'INTERNAL',
       attributes: FETCH_DOG_ATTRIBUTES,
+      events: [
+        {
+          name: 'exception',
+          timeUnixNano: expect.stringMatching(/^\d{19}$/),
+          attributes: { 'exception.type': 'TypeError', 'exception.message': 'fetch failed', 'exception.stacktrace': expect.any(String) },
+        },
+      ],
       status: { code: 'ERROR', message: 'no answer from http://dogs:8080/api/v1/dogs/4 within 2000 ms' },
     });
     expect(viaProtobuf!).toMatchObject({ rootSpanName: 'GET /api/v1/kennels/:id', spanCount: 2, errorCount: 1 });

@@ -37,6 +37,13 @@ const exportRequest = {
               kind: 1,
               startTimeUnixNano: 1700000000001000000,
               endTimeUnixNano: '1700000000102000000',
+              events: [
+                {
+                  timeUnixNano: '1700000000101000000',
+                  name: 'exception',
+                  attributes: [{ key: 'exception.type', value: { stringValue: 'TimeoutError' } }],
+                },
+              ],
               status: { code: 2, message: 'no answer from http://dogs:8080/api/v1/dogs/4 within 2000 ms' },
             },
           ],
@@ -91,11 +98,13 @@ describe('the OTLP/HTTP receiver', () => {
         ratio: 0.5,
         ids: [3, 4],
       },
+      events: [],
       status: { code: 'UNSET' },
     });
     expect(trace.spans[1]).toMatchObject({
       parentSpanId: '051581bf3cb55c13',
       kind: 'INTERNAL',
+      events: [{ name: 'exception', timeUnixNano: '1700000000101000000', attributes: { 'exception.type': 'TimeoutError' } }],
       status: { code: 'ERROR', message: 'no answer from http://dogs:8080/api/v1/dogs/4 within 2000 ms' },
     });
   });

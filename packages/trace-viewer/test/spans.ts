@@ -28,6 +28,7 @@ export function makeSpan(fields: {
     endTimeUnixNano: end.toString(),
     durationMs: fields.endMs - fields.startMs,
     attributes: fields.attributes ?? {},
+    events: [],
     status: fields.error === undefined ? { code: 'UNSET' } : { code: 'ERROR', message: fields.error },
   };
 }

@@ -82,6 +82,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           kennels: `127.0.0.1:${ports.kennels}`,
           inventory: `127.0.0.1:${ports.inventory}`,
           dogs: `127.0.0.1:${ports.dogs}`,
+          // The page's spans: to the viewer, as under `pnpm dev`.
+          traces: new URL(receiverUrl).host,
         },
       });
     }

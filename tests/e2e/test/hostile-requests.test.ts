@@ -87,8 +87,14 @@ const HOSTILE_REQUESTS: HostileRequest[] = [
   },
   { name: 'a folded header line', request: raw('GET /api/v1/kennels/2 HTTP/1.1', 'Host: a', 'X-A: b', '  c', 'Connection: close'), status: 400 },
   { name: 'a NUL byte in a header value', request: raw('GET /api/v1/kennels/2 HTTP/1.1', 'Host: a', 'X-A: b\0c', 'Connection: close'), status: 400 },
-  // Unknown paths: nginx's JSON 404.
-  { name: 'the root path', request: get('/'), status: 404 },
+  // Unknown paths: nginx's JSON 404. The page at / is served, and nothing beside its built files.
+  { name: 'a file beside the page', request: get('/package.json'), status: 404 },
+  { name: 'a page asset that does not exist', request: get('/assets/nothing.js'), status: 404 },
+  { name: 'a path below a page asset', request: get('/assets/main.js/x'), status: 404 },
+  { name: 'an encoded climb out of the page folder', request: get('/assets/%2e%2e/package.json'), status: 400 },
+  // The page's span route leads to the trace receiver, which refuses anything but OTLP.
+  { name: 'a span export that is not OTLP', request: httpRequest('POST', '/v1/traces', [['content-type', 'text/plain']], 'spans'), status: 415 },
+  { name: 'a span export that is not JSON', request: httpRequest('POST', '/v1/traces', [['content-type', 'application/json']], '{"resourceSpans":'), status: 400 },
   { name: '/api', request: get('/api'), status: 404 },
   { name: '/api/v1', request: get('/api/v1'), status: 404 },
   { name: 'an unknown resource', request: get('/api/v1/cats'), status: 404 },

@@ -99,15 +99,18 @@ describe('names, ports and addresses agree across the manifests, compose and the
     );
   });
 
-  test('when an image is pulled or loaded, then its tag is exact: the gateway runs compose\'s image, each service its package.json version', () => {
+  test("when an image is loaded, then its tag is exact: each service its package.json version, the gateway the version of the page it serves", () => {
     const images = Object.fromEntries(byKind(manifests, 'Deployment').map((d) => [d.metadata.name, d.spec.template.spec.containers[0].image]));
-    expect(images.nginx).toBe(compose.services.nginx!.image);
+    const versionOf = (path: string) => parseYaml<{ version: string }>(readRepoFile(`${path}/package.json`), path).version;
     for (const name of NODE_SERVICES) {
       const { repository, tag } = imageParts(images[name]!);
       expect(repository, name).toBe(`dogbook-${name}`);
       expect(isExactVersion(tag), name).toBe(true);
-      expect(tag, name).toBe(parseYaml<{ version: string }>(readRepoFile(`services/${name}/package.json`), name).version);
+      expect(tag, name).toBe(versionOf(`services/${name}`));
     }
+    // Compose builds the gateway from the Dockerfile's gateway target; the cluster loads that image.
+    expect(compose.services.nginx!.build).toMatchObject({ target: 'gateway', args: { SERVICE: 'web' } });
+    expect(images.nginx).toBe(`dogbook-gateway:${versionOf('packages/web')}`);
   });
 
   test('when an image tag changes, then it changes in one place: kustomization.yaml, never in a manifest', () => {

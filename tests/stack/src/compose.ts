@@ -2,7 +2,7 @@ import { readYaml } from './files';
 
 export interface ComposeService {
   image?: string;
-  build?: string | { context?: string; dockerfile?: string; args?: Record<string, string> };
+  build?: string | { context?: string; dockerfile?: string; target?: string; args?: Record<string, string> };
   command?: string | string[];
   ports?: Array<string | number | { host_ip?: string; published?: string | number; target?: number }>;
   environment?: Record<string, string | number | boolean | null> | string[];
@@ -42,12 +42,18 @@ export const inDefaultStack = (service: ComposeService): boolean => service.prof
 
 /**
  * DogBook's own Node services: those of the default stack that compose builds from the
- * repository's Dockerfile (not the opt-in load generator, which is built there too).
+ * repository's Dockerfile, at its default (last) stage (not the opt-in load generator, which is
+ * built there too, nor the gateway, built from its `gateway` stage).
  */
 export function builtServices(compose: ComposeFile): string[] {
   return Object.entries(compose.services)
-    .filter(([, service]) => service.build !== undefined && inDefaultStack(service))
+    .filter(([, service]) => service.build !== undefined && buildTarget(service) === undefined && inDefaultStack(service))
     .map(([name]) => name);
+}
+
+/** The Dockerfile stage compose builds for a service; undefined for the default, the last one. */
+export function buildTarget(service: ComposeService): string | undefined {
+  return typeof service.build === 'object' ? service.build.target : undefined;
 }
 
 /** The services that run only when their profile is asked for: `docker compose --profile load up`. */

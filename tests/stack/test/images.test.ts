@@ -1,18 +1,19 @@
 import { describe, expect, test } from 'vitest';
 import { isExactVersionTag } from '../src/compose-checks';
 import { execForm, instructionsOf, stagesOf } from '../src/dockerfile';
-import { imageParts, builtServices, loadCompose } from '../src/compose';
+import { envOf, imageParts, builtServices, loadCompose } from '../src/compose';
 import { readJson, readRepoFile } from '../src/files';
 
 const dockerfile = readRepoFile('Dockerfile');
 const stages = stagesOf(dockerfile);
 const build = stages[0]!;
 const runtime = stages.at(-1)!;
+const gateway = stages.find((stage) => stage.name === 'gateway')!;
 const runsIn = (stage: typeof build) => stage.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);
 
 describe('Dockerfile', () => {
-  test('when an image is built, then both stages start from the same exactly pinned Node, the one .node-version names', () => {
-    expect(stages.length).toBe(2);
+  test('when an image is built, then both Node stages start from the same exactly pinned Node, the one .node-version names', () => {
+    expect(stages.map((stage) => stage.name)).toEqual(['build', 'gateway', undefined]);
     const { repository, tag } = imageParts(build.from);
     expect(repository).toBe('node');
     expect(isExactVersionTag(tag)).toBe(true);
@@ -36,6 +37,19 @@ describe('Dockerfile', () => {
     const copies = runtime.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);
     expect(copies).toEqual([`--from=${build.name} /deploy ./`]);
     expect(runsIn(runtime)).toEqual([]);
+  });
+
+  test("when the gateway image is built, then it is the exactly pinned unprivileged nginx with the page's built files alone, where compose's WEB_ROOT says", () => {
+    const { repository, tag } = imageParts(gateway.from);
+    expect(repository).toBe('nginxinc/nginx-unprivileged');
+    expect(isExactVersionTag(tag)).toBe(true);
+    const nginx = loadCompose().services.nginx!;
+    expect(nginx.build).toEqual({ context: '.', target: 'gateway', args: { SERVICE: 'web' } });
+    expect(readJson<{ name: string }>('packages/web/package.json').name).toBe('@dogbook/web');
+    const copies = gateway.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);
+    expect(copies).toEqual([`--from=${build.name} /deploy/dist ${envOf(nginx).WEB_ROOT}`]);
+    // Nothing runs in it, and it keeps the image's own unprivileged user.
+    expect(gateway.instructions.map((i) => i.keyword).filter((k) => k === 'RUN' || k === 'USER')).toEqual([]);
   });
 
   test('when the container runs, then it runs as the unprivileged node user', () => {

@@ -106,11 +106,42 @@ describe('names and ports agree across the stack', () => {
     expect(mount?.target).toBe('/etc/nginx/templates/default.conf.template');
     const template = readRepoFile('nginx/templates/dogbook.conf.template');
     const used = new Set([...template.matchAll(/\$\{([A-Z][A-Z0-9_]*)\}/g)].map((m) => m[1]!));
-    expect([...used].sort()).toEqual(['DOGS_UPSTREAM', 'INVENTORY_UPSTREAM', 'KENNELS_UPSTREAM', 'NGINX_PORT']);
+    expect([...used].sort()).toEqual([
+      'DOGS_UPSTREAM',
+      'INVENTORY_UPSTREAM',
+      'KENNELS_UPSTREAM',
+      'NGINX_PORT',
+      'TRACES_UPSTREAM',
+      'WEB_ROOT',
+    ]);
     expect(Object.keys(envOf(compose.services.nginx!))).toEqual(expect.arrayContaining([...used]));
     expect(template).toMatch(/listen\s+\$\{NGINX_PORT\}\s*;/);
     // The healthcheck's path answers from nginx itself, without a service behind it.
     expect(template).toMatch(/location\s*=\s*\/healthz\s*\{[^}]*return 200/);
+  });
+
+  test("when the page sends its spans, then nginx passes POST /v1/traces on to the collector's OTLP/HTTP receiver, with a bounded body", () => {
+    const { host, port } = parseAddress(envOf(compose.services.nginx!).TRACES_UPSTREAM ?? '');
+    expect({ host, port }).toEqual({ host: collectorService, port: otlpReceiverPort('http') });
+    const template = readRepoFile('nginx/templates/dogbook.conf.template');
+    expect(template).toMatch(/upstream traces \{\s*server \$\{TRACES_UPSTREAM\};/);
+    const location = /location = \/v1\/traces \{([^}]*)\}/.exec(template)?.[1] ?? '';
+    expect(location).toContain('proxy_pass http://traces;');
+    expect(location).toMatch(/client_max_body_size \d+k;/);
+  });
+
+  test('when a browser asks for /, then nginx serves the page from WEB_ROOT, under a policy that keeps it on its origin', () => {
+    const template = readRepoFile('nginx/templates/dogbook.conf.template');
+    // The block runs from its regex location to the closing brace at the server's indentation.
+    const start = template.indexOf('location ~ ');
+    const block = template.slice(start, template.indexOf('\n    }\n', start));
+    const pattern = new RegExp(/location ~ (\S+) \{/.exec(block)?.[1] ?? '^$');
+    for (const path of ['/', '/index.html', '/assets/main.js', '/assets/style.css']) expect(pattern.test(path), path).toBe(true);
+    for (const path of ['/api/v1/kennels', '/v1/traces', '/healthz', '/assets/', '/assets/a/b.js', '/etc/passwd']) {
+      expect(pattern.test(path), path).toBe(false);
+    }
+    expect(block).toContain('root "${WEB_ROOT}";');
+    expect(block).toContain(`add_header Content-Security-Policy "default-src 'self'" always;`);
   });
 
   test('when the collector exports, then traces reach Tempo on its OTLP gRPC receiver and logs reach Loki on its OTLP path', () => {
