@@ -61,8 +61,9 @@ describe('the viewer fed by a real service', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: viewer.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_SERVICE_NAME: 'dogs',
     };
-    for (const name of ['OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES', 'OTEL_TRACES_EXPORTER', 'OTEL_SDK_DISABLED']) {
+    for (const name of ['OTEL_RESOURCE_ATTRIBUTES', 'OTEL_TRACES_EXPORTER', 'OTEL_SDK_DISABLED']) {
       delete env[name];
     }
     const child = spawn(process.execPath, ['--require', '@dogbook/tracing/register', 'dist/server.js'], {

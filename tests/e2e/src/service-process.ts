@@ -82,7 +82,8 @@ export async function startService(
   const preload = tracing ? ['--require', '@dogbook/tracing/register'] : [];
   const child = spawn(process.execPath, [...preload, 'dist/server.js'], {
     cwd: dir,
-    env: { ...inheritedEnv(), ...env, PORT: String(port) },
+    // Named as compose, Kubernetes and dev.env name it.
+    env: { ...inheritedEnv(), OTEL_SERVICE_NAME: name, ...env, PORT: String(port) },
     stdio: ['ignore', logs === 'keep' ? 'pipe' : 'ignore', 'pipe'],
   });
   let output = '';
