@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
@@ -68,7 +68,7 @@ describe('createServiceApp', () => {
 
 describe('readId and methodNotAllowed, wired as every service wires them', () => {
   const echoId = Router();
-  const answer: Parameters<typeof echoId.get>[1] = (req, res) => {
+  const answer: RequestHandler = (req, res) => {
     res.json({ id: readId(req, 'id') ?? null });
   };
   echoId.route('/things').get(answer).all(methodNotAllowed);

@@ -6,7 +6,7 @@ import { startTracing } from '../src/sdk';
 /** A fresh copy of the lifecycle module each time: no SDK started by an earlier test lingers in it. */
 async function freshLifecycle() {
   vi.resetModules();
-  return import('../src/lifecycle');
+  return import('../src/lifecycle.js');
 }
 
 /** Starts tracing with `processor` alone and no instrumentations, as the global tracer provider. */
