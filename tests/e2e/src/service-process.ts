@@ -7,6 +7,20 @@ export type ServiceName = 'kennels' | 'inventory' | 'dogs';
 
 export type Env = Record<string, string>;
 
+/**
+ * How a service is traced: with DogBook's preload; with the stock setup a reader would otherwise
+ * copy, `@opentelemetry/auto-instrumentations-node/register` with its defaults; or not at all.
+ * Without a preload nothing is patched: the only true "tracing off" (OTEL_SDK_DISABLED is not).
+ */
+export type Tracing = 'dogbook' | 'stock' | 'off';
+
+const PRELOADS: Record<Tracing, string[]> = {
+  dogbook: ['--require', '@dogbook/tracing/register'],
+  // Resolved here, by its full path: the services themselves do not depend on it.
+  stock: ['--require', require.resolve('@opentelemetry/auto-instrumentations-node/register')],
+  off: [],
+};
+
 export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -63,7 +77,8 @@ async function waitUntilHealthy(url: string, deadline: number, output: () => str
 /**
  * Starts a built service the way `pnpm start` does (`node --require @dogbook/tracing/register
  * dist/server.js` in the service's folder) and resolves once its /healthz answers. With
- * `tracing: false` it starts without the preload, as an uninstrumented baseline; with `dir`, from
+ * `tracing: 'off'` it starts without a preload, as an uninstrumented baseline, and with
+ * `tracing: 'stock'` under the stock auto-instrumentations (see Tracing); with `dir`, from
  * another build of the service (a changed copy) rather than the one in the workspace. With
  * `logs: 'discard'` its log lines (stdout) go to /dev/null, as a benchmark wants: collecting them
  * here would cost this process CPU on the cores the services share.
@@ -73,14 +88,12 @@ export async function startService(
   port: number,
   env: Env,
   {
-    tracing = true,
+    tracing = 'dogbook',
     dir = serviceDir(name),
     logs = 'keep',
-  }: { tracing?: boolean; dir?: string; logs?: 'keep' | 'discard' } = {},
+  }: { tracing?: Tracing; dir?: string; logs?: 'keep' | 'discard' } = {},
 ): Promise<ServiceProcess> {
-  // Without the preload, nothing is patched: the only true "tracing off" (OTEL_SDK_DISABLED is not).
-  const preload = tracing ? ['--require', '@dogbook/tracing/register'] : [];
-  const child = spawn(process.execPath, [...preload, 'dist/server.js'], {
+  const child = spawn(process.execPath, [...PRELOADS[tracing], 'dist/server.js'], {
     cwd: dir,
     // Named as compose, Kubernetes and dev.env name it.
     env: { ...inheritedEnv(), OTEL_SERVICE_NAME: name, ...env, PORT: String(port) },

@@ -1,7 +1,7 @@
 import { startNginx, type RunningNginx } from '@dogbook/nginx';
 import { startTraceViewer, type TraceViewer } from '@dogbook/trace-viewer';
 import { freePort } from '@dogbook/processes';
-import { startService, type Env, type Exit, type ServiceName, type ServiceProcess } from './service-process';
+import { startService, type Env, type Exit, type ServiceName, type ServiceProcess, type Tracing } from './service-process';
 
 export interface StackOptions {
   /** Put real nginx, with the project's template, in front of the services. */
@@ -14,8 +14,8 @@ export interface StackOptions {
   logs?: 'keep' | 'discard';
   /** Settings per service, on top of the stack's own. */
   env?: Partial<Record<ServiceName, Env>>;
-  /** Start the services with the tracing preload (the default) or without it, as a baseline. */
-  tracing?: boolean;
+  /** Trace the services with DogBook's preload (the default), the stock setup, or not at all. */
+  tracing?: Tracing;
 }
 
 export interface Stack {
@@ -60,7 +60,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     dogs: { ...common, SIMULATED_LATENCY_MS: '20', ...options.env?.dogs },
   };
 
-  const tracing = options.tracing ?? true;
+  const tracing = options.tracing ?? 'dogbook';
   const services = new Map<ServiceName, ServiceProcess>();
   let gateway: RunningNginx | undefined;
   const close = async () => {
