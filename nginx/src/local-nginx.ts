@@ -15,6 +15,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ServiceName } from '@dogbook/service-kit/services';
 
 /** The one gateway configuration, shared with docker compose (which mounts this folder). */
 export const TEMPLATE_PATH = join(__dirname, '..', 'templates', 'dogbook.conf.template');
@@ -23,11 +24,8 @@ export const TEMPLATE_PATH = join(__dirname, '..', 'templates', 'dogbook.conf.te
 const TEMPLATE_VARIABLES = '${NGINX_PORT} ${KENNELS_UPSTREAM} ${INVENTORY_UPSTREAM} ${DOGS_UPSTREAM}';
 
 /** Where each service listens, as host:port. */
-export interface Upstreams {
-  kennels: string;
-  inventory: string;
-  dogs: string;
-}
+/** Where each service listens, as `host:port`. */
+export type Upstreams = Record<ServiceName, string>;
 
 export interface NginxOptions {
   port: number;

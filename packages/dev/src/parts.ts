@@ -1,4 +1,5 @@
 import { DEV_GATEWAY_PORT, devServicePorts, missingTools } from '@dogbook/nginx';
+import { SERVICE_NAMES } from '@dogbook/service-kit/services';
 import { DEFAULT_PORT } from '@dogbook/trace-viewer';
 
 /** One process `pnpm dev` starts, and how to tell that it is ready. */
@@ -31,7 +32,7 @@ export function devSetup(env: NodeJS.ProcessEnv = process.env): DevSetup {
   const missing = missingTools();
   const parts: Part[] = [
     { name: 'the trace viewer', packageName: '@dogbook/trace-viewer', port: viewerPort, readyPath: '/api/traces' },
-    ...(['kennels', 'inventory', 'dogs'] as const).map((name) => ({
+    ...SERVICE_NAMES.map((name) => ({
       name,
       packageName: `@dogbook/${name}`,
       port: services[name],

@@ -6,4 +6,5 @@ export { createServiceApp, markShuttingDown, type ServiceAppOptions } from './se
 export { FAULT_GRAMMAR, readDogbookBaggage, type DogbookBaggage, type Fault } from './baggage';
 export { InjectedFault, dogbookBaggage, lookUp, type LookUpTarget } from './faults';
 export { serve } from './serve';
+export { SERVICE_NAMES, type ServiceName } from './services';
 export { simulatedRoundTrip } from './round-trip';

@@ -5,7 +5,7 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { currentTraceId, formatTraceResponse, withSpan } from '../src/index';
+import { currentTraceId, formatTraceResponse, isHealthCheck, withSpan } from '../src/index';
 import { createBaggageProcessor, startTracing } from '../src/sdk';
 
 const exporter = new InMemorySpanExporter();
@@ -108,5 +108,18 @@ describe('formatTraceResponse', () => {
     const header = formatTraceResponse({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: TraceFlags.NONE });
 
     expect(header.endsWith('-00')).toBe(true);
+  });
+});
+
+describe('isHealthCheck', () => {
+  it.each([
+    ['/healthz', true],
+    ['/readyz', true],
+    ['/readyz?verbose=1', true],
+    ['/healthz/', false],
+    ['/api/v1/dogs', false],
+    [undefined, false],
+  ])('when the URL is %s, then it is a probe: %s', (url, probe) => {
+    expect(isHealthCheck(url)).toBe(probe);
   });
 });

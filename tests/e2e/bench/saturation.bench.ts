@@ -35,6 +35,7 @@ import { missingTools } from '@dogbook/nginx';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { Env } from '../src/service-process';
 import { measureMachineCpu, processCpuSeconds, rssMiB } from '@dogbook/processes';
+import { SERVICE_NAMES as SERVICES, type ServiceName } from '@dogbook/service-kit/services';
 import { startSpanCounter, type SpanCounter } from '../src/span-counter';
 import { startStack, type Stack } from '../src/stack';
 import { findWrk, runWrk, WRK_MISSING, type WrkResult } from '../src/wrk';
@@ -43,7 +44,6 @@ const PATH = '/api/v1/kennels/2';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
-const SERVICES = ['kennels', 'inventory', 'dogs'] as const;
 const NO_LATENCY: Env = { SIMULATED_LATENCY_MS: '0' };
 const NODE_OPTIONS: Env = process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {};
 /** BENCH_OTEL_<NAME>=value: OTEL_<NAME>=value for the traced stacks (a sampler, say). */
@@ -67,11 +67,11 @@ const isTraced = (mode: Mode): mode is TracedMode => mode !== 'untraced';
 interface Run extends WrkResult {
   mode: Mode;
   round: number;
-  peakRssMiB: Record<(typeof SERVICES)[number], number>;
+  peakRssMiB: Record<ServiceName, number>;
   /** Share of both cores in use while wrk ran. */
   machineBusy: number;
   /** CPU time each service used per request nginx passed on, in microseconds. */
-  cpuMicrosPerRequest: Record<(typeof SERVICES)[number], number>;
+  cpuMicrosPerRequest: Record<ServiceName, number>;
   spansReceived?: number;
   spansExpected?: number;
 }
@@ -158,7 +158,7 @@ describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, 
     const spansBefore = counter ? await settledCount(counter) : 0;
     const requestsBefore = requestsLogged(stack);
     const cpuBefore = SERVICES.map((name) => processCpuSeconds(stack.service(name).pid));
-    const peakRssMiB = { kennels: 0, inventory: 0, dogs: 0 };
+    const peakRssMiB = Object.fromEntries(SERVICES.map((name) => [name, 0])) as Record<ServiceName, number>;
     const sampler = setInterval(() => {
       for (const name of SERVICES) peakRssMiB[name] = Math.max(peakRssMiB[name], rssMiB(stack.service(name).pid));
     }, 500);

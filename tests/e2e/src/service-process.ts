@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { own } from '@dogbook/processes';
+import type { ServiceName } from '@dogbook/service-kit/services';
 
-export type ServiceName = 'kennels' | 'inventory' | 'dogs';
+export type { ServiceName };
 
 export type Env = Record<string, string>;
 

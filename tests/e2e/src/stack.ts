@@ -1,6 +1,7 @@
 import { startNginx, type RunningNginx } from '@dogbook/nginx';
 import { startTraceViewer, type TraceViewer } from '@dogbook/trace-viewer';
 import { freePort } from '@dogbook/processes';
+import { SERVICE_NAMES } from '@dogbook/service-kit/services';
 import { startService, type Env, type Exit, type ServiceName, type ServiceProcess, type Tracing } from './service-process';
 
 export interface StackOptions {
@@ -35,8 +36,6 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-const NAMES: ServiceName[] = ['kennels', 'inventory', 'dogs'];
-
 /**
  * The whole of DogBook on 127.0.0.1: the three built services as separate processes exporting
  * OTLP/HTTP protobuf (the production protocol) to a trace viewer, and nginx in front of them.
@@ -45,7 +44,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const viewer =
     options.receiver === 'down' || options.receiverUrl ? undefined : await startTraceViewer({ port: 0, print: false });
   const receiverUrl = options.receiverUrl ?? viewer?.url ?? `http://127.0.0.1:${await freePort()}`;
-  const ports = { kennels: await freePort(), inventory: await freePort(), dogs: await freePort() };
+  const ports = Object.fromEntries(
+    await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()] as const)),
+  ) as Record<ServiceName, number>;
   const local = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
 
   const common: Env = {
@@ -72,17 +73,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   try {
     const started = await Promise.all(
-      NAMES.map((name) => startService(name, ports[name], baseEnv[name], { tracing, logs: options.logs ?? 'keep' })),
+      SERVICE_NAMES.map((name) => startService(name, ports[name], baseEnv[name], { tracing, logs: options.logs ?? 'keep' })),
     );
     for (const service of started) services.set(service.name, service);
     if (options.gateway) {
       gateway = await startNginx({
         port: await freePort(),
-        upstreams: {
-          kennels: `127.0.0.1:${ports.kennels}`,
-          inventory: `127.0.0.1:${ports.inventory}`,
-          dogs: `127.0.0.1:${ports.dogs}`,
-        },
+        upstreams: Object.fromEntries(SERVICE_NAMES.map((name) => [name, `127.0.0.1:${ports[name]}`])) as Record<ServiceName, string>,
       });
     }
   } catch (error) {

@@ -5,7 +5,7 @@ import { startStack, type Stack } from '../src/stack';
 import { spansOf, traceIdOf, waitForTrace } from '../src/traces';
 
 /** What the grammar in every 400 starts with, so a learner sees how to write it right. */
-const GRAMMAR = 'baggage members: dogbook.learner=<1-32 of A-Z a-z 0-9 _ ->, dogbook.fault.<kennels|inventory|dogs>';
+const GRAMMAR = 'baggage members: dogbook.learner=<1-32 characters of A-Z a-z 0-9 _ ->, dogbook.fault.<kennels|inventory|dogs>';
 const KENNEL_2_DOGS = [
   { id: 3, name: 'Möhre' },
   { id: 4, name: 'Jack' },
