@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { own } from '@dogbook/processes';
+import { acceptsConnections, own, waitUntil } from '@dogbook/processes';
 import {
   accessSync,
   closeSync,
@@ -11,10 +11,8 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceName } from '@dogbook/service-kit/services';
 
 /** The one gateway configuration, shared with docker compose (which mounts this folder). */
@@ -135,21 +133,6 @@ function nginxArgs(dir: string): string[] {
   return ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr'];
 }
 
-async function waitForPort(host: string, port: number, deadline: number, exited: () => boolean): Promise<void> {
-  while (!exited()) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host, port }, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`nginx did not listen on ${host}:${port} within the deadline`);
-    await sleep(25);
-  }
-}
-
 /**
  * Renders the template, checks the result with `nginx -t` (so a config error surfaces with nginx's
  * own message), and starts nginx in the foreground, its access log going to `accessLogPath`.
@@ -200,7 +183,12 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
   };
 
   try {
-    await waitForPort(host === '0.0.0.0' ? '127.0.0.1' : host, options.port, Date.now() + 5_000, () => !owned.running());
+    const listenHost = host === '0.0.0.0' ? '127.0.0.1' : host;
+    await waitUntil(`nginx to listen on ${listenHost}:${options.port}`, () => acceptsConnections(listenHost, options.port), {
+      intervalMs: 25,
+      running: owned.running,
+      details: () => errorLog,
+    });
     if (!owned.running()) throw new Error(`nginx exited at start:\n${errorLog}`);
   } catch (error) {
     await stop();

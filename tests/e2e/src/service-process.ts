@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { own } from '@dogbook/processes';
+import { answersOk, own, waitUntil } from '@dogbook/processes';
 import type { ServiceName } from '@dogbook/service-kit/services';
 
 export type { ServiceName };
@@ -61,20 +60,6 @@ export function serviceDir(name: ServiceName): string {
   return dirname(require.resolve(`@dogbook/${name}/package.json`));
 }
 
-async function waitUntilHealthy(url: string, deadline: number, output: () => string, running: () => boolean) {
-  for (;;) {
-    if (!running()) throw new Error(`the service at ${url} exited while starting:\n${output()}`);
-    try {
-      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`the service at ${url} was not healthy in time:\n${output()}`);
-    await sleep(50);
-  }
-}
-
 /**
  * Starts a built service the way `pnpm start` does (`node --require @dogbook/tracing/register
  * dist/server.js` in the service's folder) and resolves once its /healthz answers. With
@@ -127,7 +112,11 @@ export async function startService(
   };
 
   try {
-    await waitUntilHealthy(url, Date.now() + 15_000, () => output, owned.running);
+    await waitUntil(`${name} to answer ${url}/healthz`, () => answersOk(`${url}/healthz`, 1_000), {
+      intervalMs: 50,
+      running: owned.running,
+      details: () => output,
+    });
   } catch (error) {
     await service.stop('SIGKILL');
     throw error;
