@@ -39,12 +39,14 @@ describe(`GET ${PATH} on kennels, one request at a time`, () => {
     traced = await startStack({ gateway: false, env: NO_LATENCY });
     stock = await startStack({ gateway: false, tracing: 'stock', env: NO_LATENCY });
     idleMemory = allMemory();
-  });
+  }, 120_000);
 
   afterAll(async () => {
-    console.log(`\nResident memory, idle after start:\n${idleMemory}`);
-    // V8 grows its heap lazily while memory is plentiful: a ceiling seen under load, not a need.
-    console.log(`Resident memory after the runs:\n${allMemory()}`);
+    if (idleMemory) {
+      console.log(`\nResident memory, idle after start:\n${idleMemory}`);
+      // V8 grows its heap lazily while memory is plentiful: a ceiling seen under load, not a need.
+      console.log(`Resident memory after the runs:\n${allMemory()}`);
+    }
     await Promise.all([untraced?.close(), traced?.close(), stock?.close()]);
   });
 

@@ -112,7 +112,9 @@ export async function startService(
   };
 
   try {
+    // Generous: a busy machine may take many seconds to load a service, the stock setup most of all.
     await waitUntil(`${name} to answer ${url}/healthz`, () => answersOk(`${url}/healthz`, 1_000), {
+      timeoutMs: 30_000,
       intervalMs: 50,
       running: owned.running,
       details: () => output,
