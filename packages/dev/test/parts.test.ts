@@ -7,6 +7,7 @@ import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PORT } from '@dogbook/trace-viewer';
 import { DEV_GATEWAY_PORT } from '@dogbook/nginx';
+import { SERVICE_NAMES } from '@dogbook/service-kit/services';
 import { freePort, own, waitUntil } from '@dogbook/processes';
 import { devSetup } from '../src/parts';
 
@@ -18,7 +19,7 @@ describe("pnpm dev's parts", () => {
     const { parts } = devSetup({}, []);
     const portOf = (name: string) => parts.find((part) => part.name === name)?.port;
 
-    for (const service of ['kennels', 'inventory', 'dogs']) expect(portOf(service)).toBe(Number(devEnv(service).PORT));
+    for (const service of SERVICE_NAMES) expect(portOf(service)).toBe(Number(devEnv(service).PORT));
     expect(portOf('the trace viewer')).toBe(DEFAULT_PORT);
     expect(devSetup({ TRACE_VIEWER_PORT: '14318' }, []).parts.find((part) => part.name === 'the trace viewer')?.port).toBe(14318);
   });
@@ -39,7 +40,7 @@ describe("pnpm dev's parts", () => {
   });
 
   it('when the services read their dev.env, then each is named after its folder, sends spans to the trace viewer and finds the others where they run', () => {
-    for (const service of ['kennels', 'inventory', 'dogs']) {
+    for (const service of SERVICE_NAMES) {
       expect(devEnv(service).OTEL_SERVICE_NAME).toBe(service);
       expect(new URL(devEnv(service).OTEL_EXPORTER_OTLP_ENDPOINT!).port).toBe(String(DEFAULT_PORT));
     }

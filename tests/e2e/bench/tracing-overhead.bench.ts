@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { rssMiB } from '@dogbook/processes';
+import { SERVICE_NAMES } from '@dogbook/service-kit/services';
 import { startStack, type Stack } from '../src/stack';
 
 const PATH = '/api/v1/kennels/2';
@@ -26,8 +27,7 @@ async function ask(stack: Stack): Promise<void> {
 }
 
 function memoryOf(label: string, stack: Stack): string {
-  const names = ['kennels', 'inventory', 'dogs'] as const;
-  return `${label.padEnd(16)} ${names.map((name) => `${name} ${rssMiB(stack.service(name).pid)} MiB`).join(', ')}`;
+  return `${label.padEnd(16)} ${SERVICE_NAMES.map((name) => `${name} ${rssMiB(stack.service(name).pid)} MiB`).join(', ')}`;
 }
 
 const allMemory = () =>
