@@ -21,7 +21,6 @@ export const TEMPLATE_PATH = join(__dirname, '..', 'templates', 'dogbook.conf.te
 /** The only names envsubst may replace: nginx's own `$variables` in the template must survive. */
 const TEMPLATE_VARIABLES = '${NGINX_PORT} ${KENNELS_UPSTREAM} ${INVENTORY_UPSTREAM} ${DOGS_UPSTREAM}';
 
-/** Where each service listens, as host:port. */
 /** Where each service listens, as `host:port`. */
 export type Upstreams = Record<ServiceName, string>;
 

@@ -41,7 +41,11 @@ function namesIn(variable: string): string[] | undefined {
 const INSTRUMENTATIONS: Record<string, () => Instrumentation> = {
   // Incoming requests: the server span of each service. Not `fs`, `dns` or `net`: a span for every
   // file read, DNS lookup and TCP connect would hide the requests we came to see.
-  http: () => new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isHealthCheck(request.url), responseHook: addTraceResponseHeader }),
+  http: () =>
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request) => isHealthCheck(request.url),
+      responseHook: addTraceResponseHeader,
+    }),
   // Outgoing requests: undici, which kennels calls its neighbours with (Node's `fetch` is undici too).
   undici: () => new UndiciInstrumentation(),
   // Express still names the server span after its route (`GET /api/v1/kennels/:id`) and sets
