@@ -30,13 +30,7 @@ else
   status=1
 fi
 
-# One closing line for the whole run: the sum of every vitest summary ("Tests  3 failed | 81 passed (84)").
-sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
-  / Tests  / {
-    for (i = 1; i <= NF; i++) {
-      if ($i == "passed") passed += $(i - 1)
-      if ($i == "failed") failed += $(i - 1)
-    }
-  }
-  END { printf "%d passed, %d failed\n", passed, failed }'
+# One closing summary for the whole run, as `pnpm test` prints its own: every package's passed,
+# failed and skipped tests, and why a package skipped some. The live suite prints without turbo's prefix.
+node packages/dev/dist/summarize-log.js "$log" --title=CI --unprefixed=@dogbook/stack || status=1
 exit "$status"

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { DEFAULT_PORT } from '@dogbook/trace-viewer';
-import type { Upstreams } from './local-nginx';
+import { SERVICE_NAMES, type ServiceName } from '@dogbook/service-kit/services';
 
 /** `pnpm dev`'s gateway port: the one docker compose publishes, so every URL works with both. */
 export const DEV_GATEWAY_PORT = 8080;
@@ -13,14 +13,14 @@ const SERVICES_DIR = join(__dirname, '..', '..', 'services');
  * Where `pnpm dev` runs each service: the PORT in its services/<name>/dev.env, the file the
  * service itself starts with (`node --env-file=dev.env`), so the two cannot disagree.
  */
-export function devServicePorts(): Record<Exclude<keyof Upstreams, 'traces'>, number> {
-  const portOf = (service: Exclude<keyof Upstreams, 'traces'>): number => {
+export function devServicePorts(): Record<ServiceName, number> {
+  const portOf = (service: ServiceName): number => {
     const file = join(SERVICES_DIR, service, 'dev.env');
     const port = Number(parseEnv(readFileSync(file, 'utf8')).PORT);
     if (!Number.isInteger(port) || port <= 0) throw new Error(`${file} sets no PORT`);
     return port;
   };
-  return { kennels: portOf('kennels'), inventory: portOf('inventory'), dogs: portOf('dogs') };
+  return Object.fromEntries(SERVICE_NAMES.map((name) => [name, portOf(name)])) as Record<ServiceName, number>;
 }
 
 /** Where `pnpm dev` runs the trace viewer, which takes the page's spans: TRACE_VIEWER_PORT, or its default. */

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { own } from '@dogbook/processes';
+import { acceptsConnections, own, waitUntil } from '@dogbook/processes';
 import {
   accessSync,
   closeSync,
@@ -11,10 +11,9 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { ServiceName } from '@dogbook/service-kit/services';
 
 /** The one gateway configuration, shared with docker compose (which mounts this folder). */
 export const TEMPLATE_PATH = join(__dirname, '..', 'templates', 'dogbook.conf.template');
@@ -26,14 +25,9 @@ const TEMPLATE_VARIABLES =
 /** The DogBook page as `pnpm build` leaves it (packages/web/dist), served at `/`. */
 export const WEB_ROOT = join(dirname(require.resolve('@dogbook/web/package.json')), 'dist');
 
-/** Where each service listens, as host:port. */
-export interface Upstreams {
-  kennels: string;
-  inventory: string;
-  dogs: string;
-  /** Where the page's spans go (POST /v1/traces): the trace viewer, or a collector's OTLP/HTTP port. */
-  traces: string;
-}
+/** Where each service listens, as `host:port`, and where the page's spans go (POST /v1/traces):
+ * the trace viewer, or a collector's OTLP/HTTP port. */
+export type Upstreams = Record<ServiceName, string> & { traces: string };
 
 export interface NginxOptions {
   port: number;
@@ -145,21 +139,6 @@ function nginxArgs(dir: string): string[] {
   return ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr'];
 }
 
-async function waitForPort(host: string, port: number, deadline: number, exited: () => boolean): Promise<void> {
-  while (!exited()) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host, port }, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`nginx did not listen on ${host}:${port} within the deadline`);
-    await sleep(25);
-  }
-}
-
 /**
  * Renders the template, checks the result with `nginx -t` (so a config error surfaces with nginx's
  * own message), and starts nginx in the foreground, its access log going to `accessLogPath`.
@@ -210,7 +189,12 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
   };
 
   try {
-    await waitForPort(host === '0.0.0.0' ? '127.0.0.1' : host, options.port, Date.now() + 5_000, () => !owned.running());
+    const listenHost = host === '0.0.0.0' ? '127.0.0.1' : host;
+    await waitUntil(`nginx to listen on ${listenHost}:${options.port}`, () => acceptsConnections(listenHost, options.port), {
+      intervalMs: 25,
+      running: owned.running,
+      details: () => errorLog,
+    });
     if (!owned.running()) throw new Error(`nginx exited at start:\n${errorLog}`);
   } catch (error) {
     await stop();

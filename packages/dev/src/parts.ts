@@ -1,4 +1,5 @@
 import { DEV_GATEWAY_PORT, devServicePorts, devViewerPort, missingTools } from '@dogbook/nginx';
+import { SERVICE_NAMES } from '@dogbook/service-kit/services';
 
 /** One process `pnpm dev` starts, and how to tell that it is ready. */
 export interface Part {
@@ -22,15 +23,15 @@ export interface DevSetup {
 /**
  * Every part of `pnpm dev`, each on the port it takes from its own configuration: the services'
  * dev.env files, the trace viewer's TRACE_VIEWER_PORT (or its default), and the gateway's port,
- * unless this machine has no nginx, in which case there is no gateway to wait for.
+ * unless this machine lacks nginx (`missing` names what it lacks), in which case there is no
+ * gateway to wait for.
  */
-export function devSetup(env: NodeJS.ProcessEnv = process.env): DevSetup {
+export function devSetup(env: NodeJS.ProcessEnv = process.env, missing: string[] = missingTools()): DevSetup {
   const services = devServicePorts();
   const viewerPort = devViewerPort(env);
-  const missing = missingTools();
   const parts: Part[] = [
     { name: 'the trace viewer', packageName: '@dogbook/trace-viewer', port: viewerPort, readyPath: '/api/traces' },
-    ...(['kennels', 'inventory', 'dogs'] as const).map((name) => ({
+    ...SERVICE_NAMES.map((name) => ({
       name,
       packageName: `@dogbook/${name}`,
       port: services[name],

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { lineSplitter, plain } from './lines';
 import type { Part } from './parts';
 import { portIsFree } from './ports';
+import { answersOk } from '@dogbook/processes';
 
 export interface SuperviseOptions {
   parts: Part[];
@@ -22,15 +23,7 @@ export interface SuperviseOptions {
 /** turbo reports a task that ended badly with pnpm's line, prefixed by the task: `@dogbook/kennels:dev: ... exit code 1`. */
 const FAILED_TASK = /^(@?[\w./-]+):([\w-]+): .*Command failed with exit code (\d+)/;
 
-async function answers(part: Part): Promise<boolean> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${part.port}${part.readyPath}`, { signal: AbortSignal.timeout(1_000) });
-    await response.body?.cancel();
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
+const answers = (part: Part) => answersOk(`http://127.0.0.1:${part.port}${part.readyPath}`, 1_000);
 
 const names = (parts: Part[]) => parts.map((part) => `${part.name} (port ${part.port})`).join(', ');
 

@@ -16,14 +16,20 @@ const TEST_TASK_LINE = /^(@?[\w./-]+):test: (.*)$/;
 const VITEST_TESTS = /^\s*Tests\s+(.+?)\s+\(\d+\)\s*$/;
 /** How the tests that skip part of a suite say so, wherever they are. */
 const SKIP_REASON = /\bskipped:\s/i;
+/** The lines of a summary printed earlier in the same log, which are no test's own words. */
+const OWN_SUMMARY = /^(pnpm test: |\s+\d+ skipped in )/;
 
-/** The tally of every package whose test task ran (or was replayed from turbo's cache). */
-export function tallyTests(lines: string[]): PackageTally[] {
+/**
+ * The tally of every package whose test task ran (or was replayed from turbo's cache). Lines
+ * without turbo's prefix (a package's tests run by `pnpm --filter`) count for `unprefixed`, when given.
+ */
+export function tallyTests(lines: string[], { unprefixed }: { unprefixed?: string } = {}): PackageTally[] {
   const tallies = new Map<string, PackageTally>();
   for (const raw of lines) {
-    const match = TEST_TASK_LINE.exec(plain(raw));
-    if (!match) continue;
-    const [, packageName, rest] = match as unknown as [string, string, string];
+    const line = plain(raw);
+    const match = TEST_TASK_LINE.exec(line);
+    if (!match && (unprefixed === undefined || OWN_SUMMARY.test(line))) continue;
+    const [packageName, rest] = match ? [match[1]!, match[2]!] : [unprefixed!, line];
     let tally = tallies.get(packageName);
     if (!tally) {
       tally = { packageName, passed: 0, failed: 0, skipped: 0, reasons: [] };
@@ -46,11 +52,11 @@ export function tallyTests(lines: string[]): PackageTally[] {
  * The closing lines of `pnpm test`: the sums, then each package that skipped tests and why, so
  * "everything passed" can never hide a suite that did not run.
  */
-export function formatSummary(tallies: PackageTally[]): string[] {
+export function formatSummary(tallies: PackageTally[], title = 'pnpm test'): string[] {
   const sum = (key: 'passed' | 'failed' | 'skipped') => tallies.reduce((total, tally) => total + tally[key], 0);
   const skipped = sum('skipped');
   const lines = [
-    `pnpm test: ${sum('passed')} passed, ${sum('failed')} failed, ${skipped ? `${skipped} skipped` : 'nothing skipped'}, in ${tallies.length} packages`,
+    `${title}: ${sum('passed')} passed, ${sum('failed')} failed, ${skipped ? `${skipped} skipped` : 'nothing skipped'}, in ${tallies.length} packages`,
   ];
   for (const tally of tallies.filter((candidate) => candidate.skipped > 0)) {
     const why = tally.reasons.length > 0 ? tally.reasons.join(' / ') : 'no reason printed';

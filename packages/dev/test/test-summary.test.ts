@@ -32,4 +32,19 @@ describe("pnpm test's closing summary", () => {
 
     expect(formatSummary(tallyTests(lines))).toEqual(['pnpm test: 40 passed, 0 failed, nothing skipped, in 2 packages']);
   });
+
+  it('when a log also holds a suite run without turbo, then its lines count for the package named, and earlier summaries are not counted again', () => {
+    const log = [
+      '@dogbook/lab:test:       Tests  31 passed (31)',
+      'pnpm test: 31 passed, 0 failed, nothing skipped, in 1 packages',
+      '  80 skipped in @dogbook/e2e-tests: nginx tests skipped: this machine lacks nginx',
+      'live suite skipped: no tempo binary on PATH',
+      '      Tests  1 failed | 20 passed | 3 skipped (24)',
+    ];
+
+    expect(formatSummary(tallyTests(log, { unprefixed: '@dogbook/stack' }), 'CI')).toEqual([
+      'CI: 51 passed, 1 failed, 3 skipped, in 2 packages',
+      '  3 skipped in @dogbook/stack: live suite skipped: no tempo binary on PATH',
+    ]);
+  });
 });

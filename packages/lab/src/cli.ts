@@ -8,6 +8,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import { LEARNER_NAME, LEARNER_NAME_RULE } from '@dogbook/tracing';
 import { CHECKS, type CheckContext, type LabCheck } from './checks';
 import { Grafana } from './grafana';
 import { readLabs, type Lab } from './labs';
@@ -21,7 +22,7 @@ const USAGE = `Usage:
   pnpm lab check <n> [options]   whether you have done lab <n>, read from your own traces
 
 Options:
-  --learner <name>      whose traces to read (default: $DOGBOOK_LEARNER); 1-32 of A-Z a-z 0-9 _ -
+  --learner <name>      whose traces to read (default: $DOGBOOK_LEARNER); ${LEARNER_NAME_RULE}
   --backend <name>      viewer or grafana (default: the trace viewer if it answers, else Grafana)
   --answer <value>      your answer, for the labs that ask a question (5, 7 and 8)
   -h, --help            this text
@@ -31,9 +32,6 @@ Environment:
   TRACE_VIEWER_URL      the trace viewer of pnpm dev (default http://127.0.0.1:4318)
   GRAFANA_URL           Grafana of docker compose (default http://localhost:3000)
 `;
-
-/** The same grammar the services accept for `dogbook.learner`. */
-const LEARNER_NAME = /^[A-Za-z0-9_-]{1,32}$/;
 
 /** A mistake in how the command was called: exit 2 with the reason, and no check. */
 class UsageError extends Error {}
@@ -111,7 +109,7 @@ async function checkLab(labNumber: string | undefined, options: Options): Promis
   const learner = options.learner ?? process.env.DOGBOOK_LEARNER;
   if (!learner) throw new UsageError('whose traces? set DOGBOOK_LEARNER=<your name>, or add --learner <your name>');
   if (!LEARNER_NAME.test(learner)) {
-    throw new UsageError(`the learner name ${JSON.stringify(learner)} is not 1-32 characters of A-Z a-z 0-9 _ -`);
+    throw new UsageError(`the learner name ${JSON.stringify(learner)} is not ${LEARNER_NAME_RULE}`);
   }
 
   const { source, grafana } = await chooseSource(check, lab, options.backend);

@@ -1,3 +1,4 @@
+import { SERVICE_NAMES } from '@dogbook/service-kit/services';
 import type { Span, Trace } from '@dogbook/trace-viewer';
 
 export type { Span, Trace };
@@ -39,9 +40,11 @@ export function calledPath(client: Span): string | undefined {
   }
 }
 
+const SERVICE_PATH = new RegExp(`^/api/v1/(${SERVICE_NAMES.join('|')})(/|$)`);
+
 /** `/api/v1/dogs/4` -> `dogs`: DogBook's services are named after their path. */
 export function serviceOfPath(path: string): string | undefined {
-  return /^\/api\/v1\/(kennels|inventory|dogs)(\/|$)/.exec(path)?.[1];
+  return SERVICE_PATH.exec(path)?.[1];
 }
 
 /**

@@ -8,8 +8,6 @@ export interface CliExit {
   code: number | null;
   stdout: string;
   stderr: string;
-  /** From the start to the exit. */
-  ms: number;
 }
 
 export interface CliProcess {
@@ -25,14 +23,13 @@ export function startCli(env: Record<string, string>): CliProcess {
   const { scripts } = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const [node, ...args] = scripts.start.split(' ');
   if (node !== 'node') throw new Error(`the start script does not run node: ${scripts.start}`);
-  const startedAt = performance.now();
   const child = spawn(process.execPath, args, { cwd: PACKAGE_DIR, env: { PATH: process.env.PATH ?? '', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<CliExit>((resolve) =>
-    child.once('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - startedAt })),
+    child.once('close', (code) => resolve({ code, stdout, stderr })),
   );
   return { exited, kill: (signal) => child.kill(signal) };
 }

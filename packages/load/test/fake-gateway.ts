@@ -7,11 +7,15 @@ export interface Arrival {
   path: string;
   baggage: string;
   userAgent: string;
+  /** Requests still waiting for their answer when this one arrived. */
+  openBefore: number;
 }
 
 export interface FakeGateway {
   url: string;
   arrivals: Arrival[];
+  /** Requests arrived whose answer has not been sent yet. */
+  open(): number;
   close(): Promise<void>;
 }
 
@@ -21,6 +25,7 @@ export interface FakeGateway {
  */
 export async function startFakeGateway(): Promise<FakeGateway> {
   const arrivals: Arrival[] = [];
+  let open = 0;
   const startedAt = performance.now();
   const server = createServer((request, response) => {
     const baggage = String(request.headers.baggage ?? '');
@@ -29,14 +34,20 @@ export async function startFakeGateway(): Promise<FakeGateway> {
       path: request.url ?? '',
       baggage,
       userAgent: request.headers['user-agent'] ?? '',
+      openBefore: open,
     });
+    open += 1;
     const delayMs = Number(/=delay:(\d+)/.exec(baggage)?.[1] ?? 0);
-    setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'), delayMs);
+    setTimeout(() => {
+      open -= 1;
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    }, delayMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     arrivals,
+    open: () => open,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

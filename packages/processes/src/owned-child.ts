@@ -15,18 +15,27 @@ export interface OwnedChild {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<ChildExit>;
 }
 
+/** The children still running; one exit listener for all of them, however many a stack starts. */
+const owned = new Set<ChildProcess>();
+let killingOnExit = false;
+
 /**
  * Takes charge of a process just spawned: should this process end without stopping it, the child is
  * killed too, so nothing a test, `pnpm dev` or `pnpm stack:up` started outlives what started it.
  */
 export function own(child: ChildProcess): OwnedChild {
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  if (!killingOnExit) {
+    process.once('exit', () => {
+      for (const other of owned) other.kill('SIGKILL');
+    });
+    killingOnExit = true;
+  }
+  owned.add(child);
   let running = true;
   const exited = new Promise<ChildExit>((resolve) => {
     const end = (exit: ChildExit) => {
       running = false;
-      process.off('exit', killOnExit);
+      owned.delete(child);
       resolve(exit);
     };
     child.once('exit', (code, signal) => end({ code, signal }));

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { freePort, measureMachineCpu, own, processCpuSeconds, processMemory, rssMiB } from '../src';
+import { acceptsConnections, answersOk, freePort, measureMachineCpu, own, processCpuSeconds, processMemory, rssMiB, waitUntil } from '../src';
 
 /** A Node child that runs `code`; it says "ready" once its signal handlers are in place. */
 function node(code: string) {
@@ -43,16 +44,15 @@ describe('own()', () => {
     expect(await owned.stop()).toBe(exit);
   });
 
-  it('when the child has gone, then it no longer holds an exit handler on its owner', async () => {
+  it('when a dozen children are owned, then their owner holds one exit handler, not one each', async () => {
     const before = process.listenerCount('exit');
-    const { child, ready } = node('');
-    const owned = own(child);
-    expect(process.listenerCount('exit')).toBe(before + 1);
-    await ready;
+    const children = Array.from({ length: 12 }, () => node(''));
+    const owned = children.map(({ child }) => own(child));
+    await Promise.all(children.map(({ ready }) => ready));
 
-    await owned.stop();
+    expect(process.listenerCount('exit')).toBeLessThanOrEqual(before + 1);
 
-    expect(process.listenerCount('exit')).toBe(before);
+    await Promise.all(owned.map((child) => child.stop()));
   });
 });
 
@@ -109,5 +109,42 @@ describe('what /proc says', () => {
     expect(peak).toBeGreaterThanOrEqual(rss);
     expect(rssMiB(process.pid)).toBe(Math.round(processMemory(process.pid).rss / 1024 ** 2));
     held.fill(0);
+  });
+});
+
+describe('waitUntil()', () => {
+  it('when the probe gives a value after a few tries, then that value is the answer', async () => {
+    let tries = 0;
+
+    const value = await waitUntil('the third try', () => (++tries === 3 ? 'there' : undefined), { intervalMs: 1 });
+
+    expect([value, tries]).toEqual(['there', 3]);
+  });
+
+  it('when the process waited for has exited, then waiting stops with its output', async () => {
+    const waiting = waitUntil('a port that never opens', () => false, { running: () => false, details: () => 'the last words' });
+
+    await expect(waiting).rejects.toThrow(/gave up waiting for a port that never opens: the process exited:\nthe last words/);
+  });
+
+  it('when the deadline passes, then the error names what never happened', async () => {
+    await expect(waitUntil('nothing', () => undefined, { timeoutMs: 20, intervalMs: 5 })).rejects.toThrow('nothing did not happen within 0.02 s');
+  });
+});
+
+describe('answersOk() and acceptsConnections()', () => {
+  it('when a server answers 2xx, then it answers ok; 5xx or nothing listening is not ok', async () => {
+    const server = createHttpServer((req, res) => res.writeHead(req.url === '/ok' ? 200 : 503).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      expect(await answersOk(`http://127.0.0.1:${port}/ok`)).toBe(true);
+      expect(await answersOk(`http://127.0.0.1:${port}/down`)).toBe(false);
+      expect(await acceptsConnections('127.0.0.1', port)).toBe(true);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(await answersOk(`http://127.0.0.1:${port}/ok`)).toBe(false);
+    expect(await acceptsConnections('127.0.0.1', port)).toBe(false);
   });
 });

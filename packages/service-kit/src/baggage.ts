@@ -1,5 +1,7 @@
 import type { Baggage } from '@opentelemetry/api';
+import { LEARNER_NAME, LEARNER_NAME_RULE, isDogbookBaggageKey } from '@dogbook/tracing';
 import { HttpError } from './errors';
+import { SERVICE_NAMES, type ServiceName } from './services';
 
 /**
  * DogBook's own baggage members, the only ones it reads. Baggage arrives from the caller and is
@@ -11,18 +13,15 @@ import { HttpError } from './errors';
  *   dogbook.fault.<service>[.<id>]=<effect> injects a fault into that service's data look-up
  */
 export const FAULT_GRAMMAR =
-  'baggage members: dogbook.learner=<1-32 of A-Z a-z 0-9 _ ->, ' +
-  'dogbook.fault.<kennels|inventory|dogs>[.<id>]=<delay:<0-10000 ms>|error|error:<500-599>>';
-
-export const FAULT_SERVICES = ['kennels', 'inventory', 'dogs'] as const;
-export type FaultService = (typeof FAULT_SERVICES)[number];
+  `baggage members: dogbook.learner=<${LEARNER_NAME_RULE}>, ` +
+  `dogbook.fault.<${SERVICE_NAMES.join('|')}>[.<id>]=<delay:<0-10000 ms>|error|error:<500-599>>`;
 
 export type FaultEffect = { kind: 'delay'; ms: number } | { kind: 'error'; status: number };
 
 export interface Fault {
   /** The member as the caller wrote it, e.g. `dogbook.fault.dogs.4=delay:3000`: what the span shows. */
   directive: string;
-  service: FaultService;
+  service: ServiceName;
   /** Only this id's look-up; undefined means every look-up of the service. */
   id?: number;
   effect: FaultEffect;
@@ -36,7 +35,6 @@ export interface DogbookBaggage {
 /** More than this many `dogbook.*` members is not a workshop exercise but an attack on the parser. */
 const MAX_MEMBERS = 16;
 const MAX_DELAY_MS = 10_000;
-const LEARNER = /^[A-Za-z0-9_-]{1,32}$/;
 const FAULT_KEY = /^dogbook\.fault\.([a-z]+)(?:\.(\d{1,9}))?$/;
 
 function invalid(member: string, problem: string): HttpError {
@@ -63,10 +61,10 @@ function readFault(member: string, key: string, value: string): Fault {
   const match = FAULT_KEY.exec(key);
   if (!match) throw invalid(member, 'has a malformed target (an id is a non-negative integer)');
   const [, service, id] = match;
-  if (!FAULT_SERVICES.includes(service as FaultService)) throw invalid(member, `names an unknown service "${service}"`);
+  if (!(SERVICE_NAMES as readonly string[]).includes(service ?? '')) throw invalid(member, `names an unknown service "${service}"`);
   return {
     directive: member,
-    service: service as FaultService,
+    service: service as ServiceName,
     id: id === undefined ? undefined : Number(id),
     effect: readEffect(member, value),
   };
@@ -78,7 +76,7 @@ function readFault(member: string, key: string, value: string): Fault {
  * any caller's request to misbehave. Throws HttpError(400) naming the first malformed member.
  */
 export function readDogbookBaggage(baggage: Baggage | undefined, { faults = true } = {}): DogbookBaggage {
-  const members = (baggage?.getAllEntries() ?? []).filter(([key]) => key.startsWith('dogbook.'));
+  const members = (baggage?.getAllEntries() ?? []).filter(([key]) => isDogbookBaggageKey(key));
   if (members.length > MAX_MEMBERS) {
     throw new HttpError(400, `the baggage carries more than ${MAX_MEMBERS} dogbook.* members; ${FAULT_GRAMMAR}`);
   }
@@ -86,7 +84,7 @@ export function readDogbookBaggage(baggage: Baggage | undefined, { faults = true
   for (const [key, { value }] of members) {
     const member = `${key}=${value}`;
     if (key === 'dogbook.learner') {
-      if (!LEARNER.test(value)) throw invalid(member, 'is not a learner name');
+      if (!LEARNER_NAME.test(value)) throw invalid(member, 'is not a learner name');
       result.learner = value;
     } else if (key.startsWith('dogbook.fault.')) {
       if (faults) result.faults.push(readFault(member, key, value));

@@ -36,7 +36,7 @@ export const methodNotAllowed: RequestHandler = (req) => {
  * trace still says what the caller was told. Every 5xx is logged with its error on the request's
  * log line; details of an unexpected error stay out of the answer.
  */
-export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
   const clientStatus = clientStatusOf(error);
   let status: number;
   let message: string;

@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { context, createContextKey, propagation, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
 import { withSpan } from '@dogbook/tracing';
-import { readDogbookBaggage, type Fault, type FaultService } from './baggage';
+import { readDogbookBaggage, type Fault } from './baggage';
 import { HttpError } from './errors';
+import type { ServiceName } from './services';
 
 /** The request's parsed fault directives travel in the OpenTelemetry context, like its span. */
 const FAULTS = createContextKey('dogbook.faults');
@@ -31,7 +32,7 @@ export function dogbookBaggage({ faultInjection }: { faultInjection: boolean }):
 }
 
 /** The id-specific directive wins over the service-wide one. */
-function faultFor(service: FaultService, id: number | undefined): Fault | undefined {
+function faultFor(service: ServiceName, id: number | undefined): Fault | undefined {
   const faults = (context.active().getValue(FAULTS) as Fault[] | undefined) ?? [];
   const ofService = faults.filter((fault) => fault.service === service);
   return ofService.find((fault) => fault.id !== undefined && fault.id === id) ?? ofService.find((fault) => fault.id === undefined);
@@ -39,7 +40,7 @@ function faultFor(service: FaultService, id: number | undefined): Fault | undefi
 
 export interface LookUpTarget {
   /** The service whose data this is: `dogbook.fault.<service>` members act here. */
-  service: FaultService;
+  service: ServiceName;
   /** The kennel or dog id looked up; `dogbook.fault.<service>.<id>` members act on this id only. */
   id?: number;
 }

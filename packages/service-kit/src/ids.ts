@@ -9,7 +9,8 @@ const idSchema = z
   .transform(Number);
 
 /**
- * Reads an id from the path (`/dogs/3`) or, failing that, from the query (`/dogs?id=3`).
+ * Reads an id from the path (`/dogs/3`) or, failing that, from the query (`/dogs?id=3`): every
+ * DogBook collection answers both.
  * Returns undefined when neither is given; anything malformed is a 400, never a 5xx.
  */
 export function readId(req: Request, name: string): number | undefined {

@@ -1,10 +1,10 @@
 export { HttpError, errorHandler, methodNotAllowed, notFound } from './errors';
 export { readId } from './ids';
-export { collectionRoutes, type Collection } from './collection-routes';
 export { baseConfigSchema, readConfig } from './config';
 export { createLogger, type Logger } from './logger';
 export { createServiceApp, markShuttingDown, type ServiceAppOptions } from './service-app';
 export { FAULT_GRAMMAR, readDogbookBaggage, type DogbookBaggage, type Fault } from './baggage';
 export { InjectedFault, dogbookBaggage, lookUp, type LookUpTarget } from './faults';
 export { serve } from './serve';
+export { SERVICE_NAMES, type ServiceName } from './services';
 export { simulatedRoundTrip } from './round-trip';

@@ -1,10 +1,9 @@
 import express, { type Express, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
+import { isHealthCheck } from '@dogbook/tracing';
 import { errorHandler, notFound } from './errors';
 import { dogbookBaggage } from './faults';
 import type { Logger } from './logger';
-
-const HEALTH_PATHS = ['/healthz', '/readyz'];
 
 /** Flipped by serve() on SIGTERM: /readyz then answers 503 so load balancers stop sending work. */
 export function markShuttingDown(app: Express): void {
@@ -29,7 +28,7 @@ export function createServiceApp(logger: Logger, routes: Router, { faultInjectio
   app.use(
     pinoHttp({
       logger,
-      autoLogging: { ignore: (req) => HEALTH_PATHS.includes(req.url ?? '') },
+      autoLogging: { ignore: (req) => isHealthCheck(req.url) },
       // A 5xx is this service's failure and is logged as an error, so it shows at LOG_LEVEL=warn
       // too; a 4xx is the caller's mistake, an ordinary request.
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),

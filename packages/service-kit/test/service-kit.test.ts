@@ -1,8 +1,17 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { baseConfigSchema, createLogger, createServiceApp, markShuttingDown, readConfig, simulatedRoundTrip } from '../src/index';
+import {
+  baseConfigSchema,
+  createLogger,
+  createServiceApp,
+  markShuttingDown,
+  methodNotAllowed,
+  readConfig,
+  readId,
+  simulatedRoundTrip,
+} from '../src/index';
 
 const silent = createLogger('test', 'silent');
 
@@ -54,6 +63,81 @@ describe('createServiceApp', () => {
     const res = await request(createServiceApp(silent, Router())).get('/healthz');
 
     expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});
+
+describe('readId and methodNotAllowed, wired as every service wires them', () => {
+  const echoId = Router();
+  const answer: RequestHandler = (req, res) => {
+    res.json({ id: readId(req, 'id') ?? null });
+  };
+  echoId.route('/things').get(answer).all(methodNotAllowed);
+  echoId.route('/things/:id').get(answer).all(methodNotAllowed);
+  const app = createServiceApp(silent, echoId);
+
+  it.each([
+    ['/things/3', 3],
+    ['/things?id=3', 3],
+    ['/things/3/', 3],
+    ['/things/000000007', 7],
+    ['/things', null],
+  ])('when the id is asked as %s, then the handler reads %s', async (path, id) => {
+    const res = await request(app).get(path);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id });
+  });
+
+  it.each([
+    ['letters', '/things/abc', 'id must be a non-negative integer'],
+    ['a decimal', '/things/1.5', 'id must be a non-negative integer'],
+    ['a decimal in the query', '/things?id=2.0', 'id must be a non-negative integer'],
+    ['a negative', '/things/-1', 'id must be a non-negative integer'],
+    ['a negative in the query', '/things?id=-2', 'id must be a non-negative integer'],
+    ['an empty query value', '/things?id=', 'id must be a non-negative integer'],
+    ['an absurdly long number', `/things/${'9'.repeat(400)}`, 'id must be a non-negative integer'],
+    ['ten digits', '/things/1234567890', 'id must be a non-negative integer'],
+    ['whitespace', '/things/%202', 'id must be a non-negative integer'],
+    ['a hex number', '/things/0x1', 'id must be a non-negative integer'],
+    ['an exponent', '/things/1e3', 'id must be a non-negative integer'],
+    ['a repeated parameter', '/things?id=1&id=2', 'id must be given exactly once'],
+  ])('when the id is %s, then the answer is a JSON 400 that says why', async (_case, path, message) => {
+    const res = await request(app).get(path);
+
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: message });
+  });
+
+  it('when the path holds a broken %-escape, then the answer is a JSON 400, not a 5xx', async () => {
+    const res = await request(app).get('/things/%E0%A4%A');
+
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: expect.stringMatching(/decode/i) });
+  });
+
+  it.each([
+    ['post', '/things'],
+    ['put', '/things/1'],
+    ['patch', '/things/1'],
+    ['delete', '/things?id=1'],
+  ] as const)('when the method is %s on %s, then the answer is a JSON 405 naming the allowed methods', async (method, path) => {
+    const res = await request(app)[method](path);
+
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD');
+    expect(res.body).toEqual({ error: `method ${method.toUpperCase()} is not allowed here; use GET` });
+  });
+
+  it('when an unknown path is asked for, then the answer is a JSON 404 naming it', async () => {
+    const res = await request(app).get('/things/1/parts');
+
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: 'no route for GET /things/1/parts' });
+  });
+
+  it('when the health endpoints are asked, then both say the service is up', async () => {
+    expect((await request(app).get('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await request(app).get('/readyz')).body).toEqual({ status: 'ready' });
   });
 });
 

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, own, type OwnedChild } from '@dogbook/processes';
+import { answersOk, freePort, own, waitUntil, type OwnedChild } from '@dogbook/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trace } from '../src/trace';
 import { startTraceViewer, type TraceViewer } from '../src/viewer';
@@ -14,16 +13,6 @@ import { startTraceViewer, type TraceViewer } from '../src/viewer';
  * (turbo runs @dogbook/dogs#build before this package's tests; see this package's turbo.json.)
  */
 const DOGS_DIR = join(__dirname, '..', '..', '..', 'services', 'dogs');
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** `00-<trace id>-<span id>-01` -> its parts. */
 function parseTraceResponse(header: string | null): { traceId: string; spanId: string } {
@@ -40,7 +29,7 @@ describe('the viewer fed by a real service', () => {
   let dogsOutput = '';
 
   const finishedTrace = (traceId: string) =>
-    waitFor(`trace ${traceId} to finish in the viewer`, () => {
+    waitUntil(`trace ${traceId} to finish in the viewer`, () => {
       const trace = viewer.trace(traceId);
       return trace?.finished ? trace : undefined;
     });
@@ -61,8 +50,9 @@ describe('the viewer fed by a real service', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: viewer.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_SERVICE_NAME: 'dogs',
     };
-    for (const name of ['OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES', 'OTEL_TRACES_EXPORTER', 'OTEL_SDK_DISABLED']) {
+    for (const name of ['OTEL_RESOURCE_ATTRIBUTES', 'OTEL_TRACES_EXPORTER', 'OTEL_SDK_DISABLED']) {
       delete env[name];
     }
     const child = spawn(process.execPath, ['--require', '@dogbook/tracing/register', 'dist/server.js'], {
@@ -74,10 +64,9 @@ describe('the viewer fed by a real service', () => {
     child.stderr!.on('data', (chunk: Buffer) => (dogsOutput += chunk.toString()));
     dogs = own(child);
 
-    await waitFor('the dogs service to be ready', async () => {
-      if (!dogs?.running()) throw new Error(`dogs exited early:\n${dogsOutput}`);
-      const ready = await fetch(`${dogsUrl}/readyz`).catch(() => undefined);
-      return ready?.ok ? true : undefined;
+    await waitUntil('the dogs service to be ready', () => answersOk(`${dogsUrl}/readyz`), {
+      running: dogs.running,
+      details: () => dogsOutput,
     });
   }, 20_000);
 

@@ -5,3 +5,11 @@
 export { withSpan, currentTraceId } from './spans';
 export { shutdownTracing } from './lifecycle';
 export { formatTraceResponse } from './trace-response';
+export {
+  DOGBOOK_BAGGAGE_PREFIX,
+  HEALTH_CHECK_PATHS,
+  LEARNER_NAME,
+  LEARNER_NAME_RULE,
+  isDogbookBaggageKey,
+  isHealthCheck,
+} from './conventions';

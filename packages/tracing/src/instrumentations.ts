@@ -5,15 +5,8 @@ import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrum
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { isHealthCheck } from './conventions';
 import { formatTraceResponse } from './trace-response';
-
-/** Probe paths: asked every few seconds by orchestrators, they would drown the real traces. */
-const HEALTH_CHECK_PATHS = new Set(['/healthz', '/readyz']);
-
-function isHealthCheck(request: IncomingMessage): boolean {
-  const path = request.url?.split('?', 1)[0] ?? '';
-  return HEALTH_CHECK_PATHS.has(path);
-}
 
 /**
  * Answers every incoming request with a W3C `traceresponse` header, so `curl -i` shows the trace id.
@@ -48,7 +41,11 @@ function namesIn(variable: string): string[] | undefined {
 const INSTRUMENTATIONS: Record<string, () => Instrumentation> = {
   // Incoming requests: the server span of each service. Not `fs`, `dns` or `net`: a span for every
   // file read, DNS lookup and TCP connect would hide the requests we came to see.
-  http: () => new HttpInstrumentation({ ignoreIncomingRequestHook: isHealthCheck, responseHook: addTraceResponseHeader }),
+  http: () =>
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request) => isHealthCheck(request.url),
+      responseHook: addTraceResponseHeader,
+    }),
   // Outgoing requests: undici, which kennels calls its neighbours with (Node's `fetch` is undici too).
   undici: () => new UndiciInstrumentation(),
   // Express still names the server span after its route (`GET /api/v1/kennels/:id`) and sets

@@ -10,13 +10,8 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
+import { isDogbookBaggageKey } from './conventions';
 
-/**
- * Baggage members DogBook copies onto spans. Baggage is untrusted input that every service
- * forwards: only our own namespace becomes attributes, so a caller cannot fill the traces with keys
- * of its choosing. The W3C baggage propagator already bounds the header (180 members, 4096 bytes).
- */
-export const isDogbookBaggageKey = (key: string): boolean => key.startsWith('dogbook.');
 
 const OTLP_EXPORTERS: Record<string, () => SpanExporter> = {
   // Each exporter reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, _HEADERS, _TIMEOUT... itself.
@@ -75,7 +70,12 @@ export function createSpanProcessors(): SpanProcessor[] {
   return exporting.length === 0 ? [] : [createBaggageProcessor(), ...exporting];
 }
 
-/** Copies the `dogbook.*` members of the parent context's baggage onto each span as it starts. */
+/**
+ * Copies the `dogbook.*` members of the parent context's baggage onto each span as it starts.
+ * Baggage is untrusted input that every service forwards: only our own namespace becomes
+ * attributes, so a caller cannot fill the traces with keys of its choosing. The W3C baggage
+ * propagator already bounds the header (180 members, 4096 bytes).
+ */
 export function createBaggageProcessor(): SpanProcessor {
   // The processor's types come from the 2.x SDK line; its run-time contract is the same in 3.x.
   return new BaggageSpanProcessor(isDogbookBaggageKey) as unknown as SpanProcessor;

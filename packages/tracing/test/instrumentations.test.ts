@@ -87,7 +87,8 @@ describe('which instrumentations run', () => {
     ).toEqual(['http']);
   });
 
-  it('when an instrumentation is disabled, then a service started with the preload loads its library unpatched', () => {
+  // Three processes, each loading the SDK: on a busy machine that takes far longer than a test's default 5 s.
+  it('when an instrumentation is disabled, then a service started with the preload loads its library unpatched', { timeout: 60_000 }, () => {
     expect(httpPatchedInProcessWith({})).toBe(true);
     expect(httpPatchedInProcessWith({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http' })).toBe(false);
     expect(httpPatchedInProcessWith({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'pino' })).toBe(false);

@@ -3,10 +3,9 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
   type ReadableSpan,
-  type SpanExporter,
 } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { currentTraceId, formatTraceResponse, shutdownTracing, withSpan } from '../src/index';
+import { currentTraceId, formatTraceResponse, isHealthCheck, withSpan } from '../src/index';
 import { createBaggageProcessor, startTracing } from '../src/sdk';
 
 const exporter = new InMemorySpanExporter();
@@ -112,31 +111,15 @@ describe('formatTraceResponse', () => {
   });
 });
 
-describe('shutdownTracing', () => {
-  it('when the exporter never finishes, then shutdown gives up at the deadline and says so', async () => {
-    const stuck: SpanExporter = {
-      export: () => {},
-      shutdown: () => new Promise(() => {}),
-    };
-    startTracing({ spanProcessors: [new SimpleSpanProcessor({ exporter: stuck })] });
-    const started = performance.now();
-
-    const flushed = await shutdownTracing(200);
-
-    expect(flushed).toBe(false);
-    expect(performance.now() - started).toBeLessThan(2_000);
-  });
-
-  it('when the exporter is healthy, then shutdown flushes and reports success', async () => {
-    const flushedSpans = new InMemorySpanExporter();
-    startTracing({ spanProcessors: [new SimpleSpanProcessor({ exporter: flushedSpans })] });
-
-    const flushed = await shutdownTracing(2_000);
-
-    expect(flushed).toBe(true);
-  });
-
-  it('when tracing was never started, then shutdown has nothing to do', async () => {
-    expect(await shutdownTracing(10)).toBe(true);
+describe('isHealthCheck', () => {
+  it.each([
+    ['/healthz', true],
+    ['/readyz', true],
+    ['/readyz?verbose=1', true],
+    ['/healthz/', false],
+    ['/api/v1/dogs', false],
+    [undefined, false],
+  ])('when the URL is %s, then it is a probe: %s', (url, probe) => {
+    expect(isHealthCheck(url)).toBe(probe);
   });
 });

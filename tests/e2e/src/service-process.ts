@@ -1,11 +1,25 @@
 import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { own } from '@dogbook/processes';
+import { answersOk, own, waitUntil } from '@dogbook/processes';
+import type { ServiceName } from '@dogbook/service-kit/services';
 
-export type ServiceName = 'kennels' | 'inventory' | 'dogs';
+export type { ServiceName };
 
 export type Env = Record<string, string>;
+
+/**
+ * How a service is traced: with DogBook's preload; with the stock setup a reader would otherwise
+ * copy, `@opentelemetry/auto-instrumentations-node/register` with its defaults; or not at all.
+ * Without a preload nothing is patched: the only true "tracing off" (OTEL_SDK_DISABLED is not).
+ */
+export type Tracing = 'dogbook' | 'stock' | 'off';
+
+const PRELOADS: Record<Tracing, string[]> = {
+  dogbook: ['--require', '@dogbook/tracing/register'],
+  // Resolved here, by its full path: the services themselves do not depend on it.
+  stock: ['--require', require.resolve('@opentelemetry/auto-instrumentations-node/register')],
+  off: [],
+};
 
 export interface Exit {
   code: number | null;
@@ -46,24 +60,11 @@ export function serviceDir(name: ServiceName): string {
   return dirname(require.resolve(`@dogbook/${name}/package.json`));
 }
 
-async function waitUntilHealthy(url: string, deadline: number, output: () => string, running: () => boolean) {
-  for (;;) {
-    if (!running()) throw new Error(`the service at ${url} exited while starting:\n${output()}`);
-    try {
-      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`the service at ${url} was not healthy in time:\n${output()}`);
-    await sleep(50);
-  }
-}
-
 /**
  * Starts a built service the way `pnpm start` does (`node --require @dogbook/tracing/register
  * dist/server.js` in the service's folder) and resolves once its /healthz answers. With
- * `tracing: false` it starts without the preload, as an uninstrumented baseline; with `dir`, from
+ * `tracing: 'off'` it starts without a preload, as an uninstrumented baseline, and with
+ * `tracing: 'stock'` under the stock auto-instrumentations (see Tracing); with `dir`, from
  * another build of the service (a changed copy) rather than the one in the workspace. With
  * `logs: 'discard'` its log lines (stdout) go to /dev/null, as a benchmark wants: collecting them
  * here would cost this process CPU on the cores the services share.
@@ -73,16 +74,15 @@ export async function startService(
   port: number,
   env: Env,
   {
-    tracing = true,
+    tracing = 'dogbook',
     dir = serviceDir(name),
     logs = 'keep',
-  }: { tracing?: boolean; dir?: string; logs?: 'keep' | 'discard' } = {},
+  }: { tracing?: Tracing; dir?: string; logs?: 'keep' | 'discard' } = {},
 ): Promise<ServiceProcess> {
-  // Without the preload, nothing is patched: the only true "tracing off" (OTEL_SDK_DISABLED is not).
-  const preload = tracing ? ['--require', '@dogbook/tracing/register'] : [];
-  const child = spawn(process.execPath, [...preload, 'dist/server.js'], {
+  const child = spawn(process.execPath, [...PRELOADS[tracing], 'dist/server.js'], {
     cwd: dir,
-    env: { ...inheritedEnv(), ...env, PORT: String(port) },
+    // Named as compose, Kubernetes and dev.env name it.
+    env: { ...inheritedEnv(), OTEL_SERVICE_NAME: name, ...env, PORT: String(port) },
     stdio: ['ignore', logs === 'keep' ? 'pipe' : 'ignore', 'pipe'],
   });
   let output = '';
@@ -112,7 +112,13 @@ export async function startService(
   };
 
   try {
-    await waitUntilHealthy(url, Date.now() + 15_000, () => output, owned.running);
+    // Generous: a busy machine may take many seconds to load a service, the stock setup most of all.
+    await waitUntil(`${name} to answer ${url}/healthz`, () => answersOk(`${url}/healthz`, 1_000), {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+      running: owned.running,
+      details: () => output,
+    });
   } catch (error) {
     await service.stop('SIGKILL');
     throw error;

@@ -1,7 +1,8 @@
 import { startNginx, type RunningNginx } from '@dogbook/nginx';
 import { startTraceViewer, type TraceViewer } from '@dogbook/trace-viewer';
 import { freePort } from '@dogbook/processes';
-import { startService, type Env, type Exit, type ServiceName, type ServiceProcess } from './service-process';
+import { SERVICE_NAMES } from '@dogbook/service-kit/services';
+import { startService, type Env, type Exit, type ServiceName, type ServiceProcess, type Tracing } from './service-process';
 
 export interface StackOptions {
   /** Put real nginx, with the project's template, in front of the services. */
@@ -14,8 +15,8 @@ export interface StackOptions {
   logs?: 'keep' | 'discard';
   /** Settings per service, on top of the stack's own. */
   env?: Partial<Record<ServiceName, Env>>;
-  /** Start the services with the tracing preload (the default) or without it, as a baseline. */
-  tracing?: boolean;
+  /** Trace the services with DogBook's preload (the default), the stock setup, or not at all. */
+  tracing?: Tracing;
 }
 
 export interface Stack {
@@ -35,8 +36,6 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-const NAMES: ServiceName[] = ['kennels', 'inventory', 'dogs'];
-
 /**
  * The whole of DogBook on 127.0.0.1: the three built services as separate processes exporting
  * OTLP/HTTP protobuf (the production protocol) to a trace viewer, and nginx in front of them.
@@ -45,7 +44,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const viewer =
     options.receiver === 'down' || options.receiverUrl ? undefined : await startTraceViewer({ port: 0, print: false });
   const receiverUrl = options.receiverUrl ?? viewer?.url ?? `http://127.0.0.1:${await freePort()}`;
-  const ports = { kennels: await freePort(), inventory: await freePort(), dogs: await freePort() };
+  const ports = Object.fromEntries(
+    await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()] as const)),
+  ) as Record<ServiceName, number>;
   const local = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
 
   const common: Env = {
@@ -60,7 +61,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     dogs: { ...common, SIMULATED_LATENCY_MS: '20', ...options.env?.dogs },
   };
 
-  const tracing = options.tracing ?? true;
+  const tracing = options.tracing ?? 'dogbook';
   const services = new Map<ServiceName, ServiceProcess>();
   let gateway: RunningNginx | undefined;
   const close = async () => {
@@ -72,16 +73,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   try {
     const started = await Promise.all(
-      NAMES.map((name) => startService(name, ports[name], baseEnv[name], { tracing, logs: options.logs ?? 'keep' })),
+      SERVICE_NAMES.map((name) => startService(name, ports[name], baseEnv[name], { tracing, logs: options.logs ?? 'keep' })),
     );
     for (const service of started) services.set(service.name, service);
     if (options.gateway) {
       gateway = await startNginx({
         port: await freePort(),
         upstreams: {
-          kennels: `127.0.0.1:${ports.kennels}`,
-          inventory: `127.0.0.1:${ports.inventory}`,
-          dogs: `127.0.0.1:${ports.dogs}`,
+          ...(Object.fromEntries(SERVICE_NAMES.map((name) => [name, `127.0.0.1:${ports[name]}`])) as Record<ServiceName, string>),
           // The page's spans: to the viewer, as under `pnpm dev`.
           traces: new URL(receiverUrl).host,
         },

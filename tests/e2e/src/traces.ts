@@ -30,7 +30,7 @@ export async function waitForTrace(
   viewer: TraceViewer,
   traceId: string,
   complete: (trace: Trace) => boolean,
-  timeoutMs = 5_000,
+  timeoutMs = 15_000,
 ): Promise<Trace> {
   return vi.waitFor(
     () => {

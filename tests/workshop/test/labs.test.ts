@@ -8,8 +8,8 @@ import { labSteps, solutionPatch, type Step } from '../src/lab-steps';
 import { ShellSession, type ShellResult } from '../src/shell';
 import { patchedCopy } from '../src/scratch-service';
 import { labToolsAreAvailable } from '../src/tools';
+import type { ServiceName } from '@dogbook/service-kit/services';
 
-type ServiceName = 'kennels' | 'inventory' | 'dogs';
 
 const LAB_FILES: Record<number, string> = {
   1: 'workshop/01-first-trace.md',
