@@ -55,9 +55,8 @@ export function tallyTests(lines: string[], { unprefixed }: { unprefixed?: strin
 export function formatSummary(tallies: PackageTally[], title = 'pnpm test'): string[] {
   const sum = (key: 'passed' | 'failed' | 'skipped') => tallies.reduce((total, tally) => total + tally[key], 0);
   const skipped = sum('skipped');
-  const lines = [
-    `${title}: ${sum('passed')} passed, ${sum('failed')} failed, ${skipped ? `${skipped} skipped` : 'nothing skipped'}, in ${tallies.length} packages`,
-  ];
+  // The first line is the plain 'N passed, N failed, N skipped' that CI and people read at a glance.
+  const lines = [`${title}: ${sum('passed')} passed, ${sum('failed')} failed, ${skipped} skipped`, `  in ${tallies.length} packages`];
   for (const tally of tallies.filter((candidate) => candidate.skipped > 0)) {
     const why = tally.reasons.length > 0 ? tally.reasons.join(' / ') : 'no reason printed';
     lines.push(`  ${tally.skipped} skipped in ${tally.packageName}: ${why}`);
