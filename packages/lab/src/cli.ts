@@ -8,6 +8,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import { answerOnce, answersFile } from './answers';
 import { CHECKS, type CheckContext, type LabCheck } from './checks';
 import { Grafana } from './grafana';
 import { readLabs, type Lab } from './labs';
@@ -116,7 +117,14 @@ async function checkLab(labNumber: string | undefined, options: Options): Promis
 
   const { source, grafana } = await chooseSource(check, lab, options.backend);
   process.stdout.write(`Lab ${lab.number}, ${lab.title}: ${learner}'s traces in ${source.description}\n`);
-  const criteria = await check.run({ learner, source, grafana, answer: answerFrom(options.answer) });
+  const answer = answerFrom(options.answer);
+  const criteria = await check.run({
+    learner,
+    source,
+    grafana,
+    answer,
+    answerOnce: answerOnce(answersFile(), learner, lab.number, answer),
+  });
   const color = Boolean(process.stdout.isTTY && process.stdout.hasColors());
   process.stdout.write(formatReport(criteria, color));
   return criteria.every((criterion) => criterion.ok) ? 0 : 1;

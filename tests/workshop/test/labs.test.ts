@@ -61,8 +61,8 @@ describe.skipIf(!gateway || !tools)('the labs, run as written against DogBook', 
   }
 
   interface LabHooks {
-    /** Extra arguments for `pnpm lab check`, such as lab 5's answer. */
-    checkArgs?: () => Promise<string[]>;
+    /** Extra arguments for `pnpm lab check`, such as lab 5's answer; the learner's shell at hand. */
+    checkArgs?: (shell: ShellSession) => Promise<string[]>;
     /** After a service restarted with a setting from its dev.env. */
     afterDevEnv?: (shell: ShellSession, step: Extract<Step, { kind: 'dev-env' }>) => Promise<void>;
   }
@@ -92,7 +92,7 @@ describe.skipIf(!gateway || !tools)('the labs, run as written against DogBook', 
         } else if (step.kind === 'check') {
           expect(step.lab).toBe(lab);
           await settle();
-          const run = await check(lab, learner, (await hooks.checkArgs?.()) ?? []);
+          const run = await check(lab, learner, (await hooks.checkArgs?.(shell)) ?? []);
           expect(run.stdout.split('\n')).toEqual(expectedOutput(step.expected!, learner).concat(''));
           expect(run.code).toBe(0);
         }
@@ -144,29 +144,41 @@ describe.skipIf(!gateway || !tools)('the labs, run as written against DogBook', 
     }
   });
 
-  test('lab 5: the check fails before, and for a wrong answer; it passes when the answer is the dog that was slow', async () => {
+  test('lab 5: the check fails before, and for a wrong answer, which spends the riddle; after step 1 again, the right answer passes', async () => {
     const learner = newLearner('lab5');
     await expectRed(5, learner, ['--answer', '0']);
 
-    // The dog a learner finds by looking: the longest dogs.find_dog of their slowest trace.
+    // The dog a learner finds by looking: the longest dogs.find_dog of their newest slow trace.
     const slowDog = async () => {
       await settle();
-      const slowest = stack.viewer!.traces().filter((trace) => trace.learners.includes(learner)).sort((a, b) => b.durationMs - a.durationMs)[0]!;
-      const findDogs = slowest.spans.filter((span) => span.name === 'dogs.find_dog').sort((a, b) => b.durationMs - a.durationMs);
+      const slow = stack
+        .viewer!.traces()
+        .filter((trace) => trace.learners.includes(learner) && trace.durationMs > 1_500)
+        .sort((a, b) => Number(BigInt(b.startTimeUnixNano) - BigInt(a.startTimeUnixNano)))[0]!;
+      const findDogs = slow.spans.filter((span) => span.name === 'dogs.find_dog').sort((a, b) => b.durationMs - a.durationMs);
       expect(findDogs[0]!.durationMs).toBeGreaterThan(1_500);
       return Number(findDogs[0]!.attributes['dogbook.dog.id']);
     };
     let wrong: CheckRun | undefined;
+    let late: CheckRun | undefined;
     await doLab(5, learner, {
-      checkArgs: async () => {
+      checkArgs: async (shell) => {
         const dog = await slowDog();
         wrong = await check(5, learner, ['--answer', String((dog + 1) % 6)]);
-        return ['--answer', String(dog)];
+        // The right answer, given after a wrong one for the same slow request, no longer counts.
+        late = await check(5, learner, ['--answer', String(dog)]);
+        // Step 1 again, as the hint says: a new riddle.
+        const stepOne = labSteps(LAB_FILES[5]!)[0]!;
+        expect((await shell.run(stepOne.kind === 'request' ? stepOne.code : 'false')).status).toBe(0);
+        return ['--answer', String(await slowDog())];
       },
     });
 
     expect(wrong?.code).toBe(1);
     expect(wrong?.stdout).toContain('✗ your answer names the dog that was slow');
+    expect(wrong?.stdout).toContain('this riddle is spent');
+    expect(late?.code).toBe(1);
+    expect(late?.stdout).toContain('run step 1 again for a new riddle');
   });
 
   test("lab 6: the check fails before; after the lab as written it passes, and dogs' quiet log still names the failed request's trace", async () => {

@@ -1,5 +1,5 @@
 import type { Grafana } from '../grafana';
-import { newestFirst, startMs, type Trace } from '../traces';
+import { newestFirst, ownParts, startMs, type Trace } from '../traces';
 import { SourceError, type TraceSource } from './source';
 import { traceFromTempo } from './tempo-json';
 
@@ -50,16 +50,18 @@ export function tempoSource(grafana: Grafana): TraceSource {
       const now = Math.ceil(Date.now() / 1000);
       // The name was checked against [A-Za-z0-9_-] before it gets here: nothing to escape.
       const traces = await search(`{ span.dogbook.learner = "${learner}" }`, now - SEARCH_WINDOW_S, now);
-      return traces.filter((trace) => trace.learners.includes(learner));
+      return newestFirst(ownParts(traces, learner));
     },
-    async untaggedRootTraces(service, fromMs, toMs) {
+    async rootTracesBetween(service, fromMs, toMs, learner) {
       const traces = await search(
         `{ trace:rootService = "${service}" }`,
         Math.floor(fromMs / 1000) - 1,
         Math.ceil(toMs / 1000) + 1,
       );
       return traces.filter(
-        (trace) => trace.learners.length === 0 && trace.rootServiceName === service && startMs(trace) >= fromMs && startMs(trace) <= toMs,
+        (trace) =>
+          trace.learners.every((name) => name === learner) &&
+          trace.rootServiceName === service && startMs(trace) >= fromMs && startMs(trace) <= toMs,
       );
     },
   };

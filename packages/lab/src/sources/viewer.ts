@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { newestFirst, startMs, type Trace } from '../traces';
+import { newestFirst, ownParts, startMs, type Trace } from '../traces';
 import { SourceError, type TraceSource } from './source';
 
 /** The viewer prints a trace once no span has arrived for 1.5 s (its default quiet time); wait a little longer. */
@@ -33,13 +33,13 @@ export function viewerSource(baseUrl: string): TraceSource {
         await sleep(250);
         traces = await getTraces(url);
       }
-      return newestFirst(traces);
+      return newestFirst(ownParts(traces, learner));
     },
-    async untaggedRootTraces(service, fromMs, toMs) {
+    async rootTracesBetween(service, fromMs, toMs, learner) {
       const traces = await getTraces(`${base}/api/traces`);
       return traces.filter(
         (trace) =>
-          trace.learners.length === 0 &&
+          trace.learners.every((name) => name === learner) &&
           trace.rootServiceName === service &&
           startMs(trace) >= fromMs &&
           startMs(trace) <= toMs,
