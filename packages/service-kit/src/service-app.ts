@@ -3,6 +3,7 @@ import { pinoHttp } from 'pino-http';
 import { errorHandler, notFound } from './errors';
 import { dogbookBaggage } from './faults';
 import type { Logger } from './logger';
+import { setFaultInjection } from '@dogbook/tracing';
 
 const HEALTH_PATHS = ['/healthz', '/readyz'];
 
@@ -25,6 +26,8 @@ export function createServiceApp(logger: Logger, routes: Router, { faultInjectio
   const app = express();
   app.disable('x-powered-by');
   app.locals.shuttingDown = false;
+  // The span processor copies onto spans only the baggage this service checks.
+  setFaultInjection(faultInjection);
 
   app.use(
     pinoHttp({

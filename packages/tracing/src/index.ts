@@ -5,3 +5,15 @@
 export { withSpan, currentTraceId } from './spans';
 export { shutdownTracing } from './lifecycle';
 export { formatTraceResponse } from './trace-response';
+export {
+  BaggageError,
+  FAULT_GRAMMAR,
+  FAULT_SERVICES,
+  MAX_DELAY_MS,
+  readDogbookBaggage,
+  setFaultInjection,
+  type DogbookBaggage,
+  type Fault,
+  type FaultEffect,
+  type FaultService,
+} from './baggage';
