@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import type { TraceAssembler } from './assembler';
+import { AssemblerFullError, type TraceAssembler } from './assembler';
 import { OtlpParseError, parseTraceExport } from './otlp';
 import { decodeProtobufTraceExport } from './otlp-protobuf';
 
@@ -42,7 +42,10 @@ function readLearner(value: unknown): string | undefined {
 /** Body-parser flags its failures (too large, malformed JSON, bad encoding) with a 4xx status. */
 const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
   const status = (error as { status?: unknown }).status;
-  if (error instanceof HttpError || error instanceof OtlpParseError) {
+  if (error instanceof AssemblerFullError) {
+    // OTLP exporters retry a 503, after Retry-After: by then the waiting traces have been printed.
+    res.status(503).set('retry-after', '2').json({ error: error.message });
+  } else if (error instanceof HttpError || error instanceof OtlpParseError) {
     res.status(error instanceof HttpError ? error.status : 400).json({ error: error.message });
   } else if (typeof status === 'number' && status >= 400 && status < 500) {
     res.status(status).json({ error: (error as Error).message });

@@ -75,6 +75,16 @@ type Style = Parameters<typeof styleText>[0];
 
 const SERVICE_COLORS: readonly Style[] = ['cyan', 'magenta', 'yellow', 'green', 'blue'];
 
+/**
+ * Text from a span, made safe for a terminal: span fields are whatever a sender wrote (a learner
+ * name, a status message), and an escape sequence or a carriage return in one could clear the
+ * screen or forge lines. Control characters (C0, DEL, C1) and the bidirectional overrides that
+ * reorder what a line shows are removed.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, '');
+}
+
 export function formatDuration(ms: number): string {
   return `${ms < 1 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
 }
@@ -100,7 +110,15 @@ export function renderWaterfall(trace: Trace, options: WaterfallOptions = {}): s
   const { color = false, barWidth = 40, maxNameWidth = 48 } = options;
   const paint = (style: Style, text: string) => (color ? styleText(style, text, { validateStream: false }) : text);
 
-  const rows = waterfallRows(trace.spans);
+  const rows = waterfallRows(trace.spans).map((row) => ({
+    ...row,
+    span: {
+      ...row.span,
+      serviceName: printable(row.span.serviceName),
+      name: printable(row.span.name),
+      status: { ...row.span.status, message: row.span.status.message && printable(row.span.status.message) },
+    },
+  }));
   const serviceColors = new Map<string, Style>();
   for (const { span } of rows) {
     if (!serviceColors.has(span.serviceName)) {
@@ -112,15 +130,15 @@ export function renderWaterfall(trace: Trace, options: WaterfallOptions = {}): s
   const durationWidth = Math.max(...rows.map(({ span }) => formatDuration(span.durationMs).length));
 
   const summary = [
-    trace.rootSpanName ? `${trace.rootServiceName}: ${trace.rootSpanName}` : 'root span not received',
+    trace.rootSpanName ? printable(`${trace.rootServiceName}: ${trace.rootSpanName}`) : 'root span not received',
     `${formatDuration(trace.durationMs)}, ${trace.spanCount} span${trace.spanCount === 1 ? '' : 's'}`,
     // Whose request this was, so people sharing one stack (a workshop) can spot their own traces.
-    trace.learners.length ? `learner ${trace.learners.join(', ')}` : '',
+    trace.learners.length ? printable(`learner ${trace.learners.join(', ')}`) : '',
     trace.errorCount ? paint(['red', 'bold'], `${trace.errorCount} error${trace.errorCount === 1 ? '' : 's'}`) : '',
     trace.droppedSpans ? `${trace.droppedSpans} spans dropped` : '',
     options.note ?? '',
   ].filter(Boolean);
-  const lines = [`${paint('bold', `trace ${trace.traceId}`)}  ${summary.join('  ')}`];
+  const lines = [`${paint('bold', `trace ${printable(trace.traceId)}`)}  ${summary.join('  ')}`];
 
   for (const { span, depth, orphan } of rows) {
     const serviceColor = serviceColors.get(span.serviceName)!;

@@ -48,7 +48,7 @@ export function noTracesHint(context: CheckContext): string {
   if (context.source.kind === 'viewer') {
     return (
       `send the lab's request with the header "baggage: ${name}" (is DOGBOOK_LEARNER set to ${context.learner} in the ` +
-      'terminal you sent it from?); the viewer keeps the newest 100 traces only, so an old one may be gone'
+      'terminal you sent it from?); the viewer forgets everything when pnpm dev restarts'
     );
   }
   return (
