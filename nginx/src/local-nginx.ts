@@ -118,8 +118,11 @@ daemon off;
 master_process off;
 pid ${at('nginx.pid')};
 error_log stderr warn;
+# A room of thirty learners, each with requests in flight (the template's limit_conn), and every
+# proxied request holds two connections: the caller's and the service's.
+worker_rlimit_nofile 8192;
 events {
-    worker_connections 256;
+    worker_connections 4096;
 }
 http {
     client_body_temp_path ${at('temp/client_body')};

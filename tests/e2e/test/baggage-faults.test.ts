@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { MAX_DELAY_MS } from '@dogbook/tracing';
 import type { Trace } from '@dogbook/trace-viewer';
 import { nginxIsAvailable } from '../src/nginx-requirement';
 import { startStack, type Stack } from '../src/stack';
@@ -161,6 +162,21 @@ describe('faults on demand, carried by baggage', () => {
     const slowTrace = await kennelTrace(stack, slow, { 'kennels.find_kennel': 1 });
     expect(spansOf(slowTrace, { name: 'kennels.find_kennel' })[0]!.durationMs).toBeGreaterThanOrEqual(DELAY_MS - TIMER_SLACK_MS);
   });
+
+  test('when a fault asks for the largest delay the grammar allows, then the service answers it, not the gateway with a 504', async () => {
+    const largest = `${MAX_DELAY_MS}`;
+    // dogs asked directly, and kennels slowed in its own look-up and then calling its neighbours.
+    const [dog, kennel] = await Promise.all([
+      get(stack, '/api/v1/dogs/4', `dogbook.learner=alice,dogbook.fault.dogs=delay:${largest}`),
+      get(stack, '/api/v1/kennels/2', `dogbook.learner=alice,dogbook.fault.kennels=delay:${largest}`),
+    ]);
+
+    expect(dog.status).toBe(200);
+    expect(dog.body).toEqual({ id: 4, name: 'Jack' });
+    expect(kennel.status).toBe(200);
+    expect(kennel.body).toEqual({ id: 2, name: 'some other kennel', dogs: KENNEL_2_DOGS });
+    expect(kennel.elapsedMs).toBeGreaterThanOrEqual(MAX_DELAY_MS - TIMER_SLACK_MS);
+  }, 60_000);
 
   test('when members combine, then each acts in its own service', async () => {
     const answer = await get(stack, '/api/v1/kennels/2', `dogbook.fault.dogs.4=error,dogbook.fault.inventory=delay:${DELAY_MS}`);
