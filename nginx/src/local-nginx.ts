@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { own } from '@dogbook/processes';
+import { own, type ChildExit } from '@dogbook/processes';
 import {
   accessSync,
   closeSync,
@@ -46,6 +46,8 @@ export interface RunningNginx {
   accessLog(): string;
   /** Everything nginx wrote to its error log so far. */
   errorLog(): string;
+  /** Resolves when nginx has exited, however that happened: stop(), a crash, a signal. */
+  exited: Promise<ChildExit>;
   stop(): Promise<void>;
 }
 
@@ -218,6 +220,7 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
     accessLogPath,
     accessLog,
     errorLog: () => errorLog,
+    exited: owned.exited,
     stop,
   };
 }

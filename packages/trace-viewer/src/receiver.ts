@@ -61,6 +61,7 @@ const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
  *   POST /v1/logs, /v1/metrics   accepted and ignored, so a sender with those turned on sees no errors
  *   GET  /api/traces             every trace kept, newest first; ?learner=alice: alice's only
  *   GET  /api/traces/:traceId    one trace, or 404
+ *   GET  /healthz                {"status":"ok"}
  */
 export function createReceiverApp(assembler: TraceAssembler): Express {
   const app = express();
@@ -88,6 +89,11 @@ export function createReceiverApp(assembler: TraceAssembler): Express {
   app.post(['/v1/logs', '/v1/metrics'], (req, res) => {
     req.resume();
     res.json({});
+  });
+
+  // Whether the viewer runs, for pnpm dev's watch over its parts: cheap, unlike listing traces.
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
   });
 
   app.get('/api/traces', (req, res) => {
