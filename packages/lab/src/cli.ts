@@ -3,6 +3,7 @@
  * dogbook-lab (`pnpm lab` at the root): the workshop's self-check.
  *   pnpm lab list
  *   pnpm lab check <n> [--learner <name>] [--backend viewer|grafana] [--answer <value>]
+ *   pnpm lab status [--backend viewer|grafana]
  * It reads the learner's own traces, never anybody else's, and says for each thing a lab asks
  * for whether those traces show it.
  */
@@ -13,6 +14,8 @@ import { CHECKS, type CheckContext, type LabCheck } from './checks';
 import { Grafana } from './grafana';
 import { readLabs, type Lab } from './labs';
 import { formatReport } from './report';
+import { formatStatus, roomStatus } from './status';
+import { LEARNER_NAME } from './traces';
 import { SourceError, type TraceSource } from './sources/source';
 import { tempoSource } from './sources/tempo';
 import { viewerAnswers, viewerSource } from './sources/viewer';
@@ -20,6 +23,7 @@ import { viewerAnswers, viewerSource } from './sources/viewer';
 const USAGE = `Usage:
   pnpm lab list                  the labs, how long each takes, what each runs on
   pnpm lab check <n> [options]   whether you have done lab <n>, read from your own traces
+  pnpm lab status [--backend b]  for the presenter: every learner seen, and which labs pass
 
 Options:
   --learner <name>      whose traces to read (default: $DOGBOOK_LEARNER); 1-32 of A-Z a-z 0-9 _ -
@@ -33,11 +37,11 @@ Environment:
   GRAFANA_URL           Grafana of docker compose (default http://localhost:3000)
 `;
 
-/** The same grammar the services accept for `dogbook.learner`. */
-const LEARNER_NAME = /^[A-Za-z0-9_-]{1,32}$/;
 
 /** A mistake in how the command was called: exit 2 with the reason, and no check. */
 class UsageError extends Error {}
+/** A Docker-only lab without the Docker stack: exit 2, saying what it needs. */
+class NeedsDocker extends Error {}
 
 interface Options {
   learner?: string;
@@ -73,14 +77,20 @@ function listLabs(labs: Lab[]): string {
   return `${lines.join('\n')}\n\n${labs.length} labs, ${total} minutes. Each is a file in workshop/; check one with: pnpm lab check <n>\n`;
 }
 
-async function chooseSource(check: LabCheck, lab: Lab, backend: string | undefined): Promise<{ source: TraceSource; grafana?: Grafana }> {
+/** What a lab that reads Prometheus and Loki says on `pnpm dev`, where there are none. */
+const needsDocker = (lab: Lab, grafana: Grafana) =>
+  `lab ${lab.number} needs the Docker stack (docker compose up --wait): its check reads Prometheus and Loki ` +
+  `through Grafana, which does not answer at ${grafana.baseUrl} (GRAFANA_URL)`;
+
+async function chooseSource(check: LabCheck | undefined, lab: Lab | undefined, backend: string | undefined): Promise<{ source: TraceSource; grafana?: Grafana }> {
   const viewerUrl = process.env.TRACE_VIEWER_URL || 'http://127.0.0.1:4318';
   const grafana = new Grafana(process.env.GRAFANA_URL || 'http://localhost:3000');
   if (backend !== undefined && backend !== 'viewer' && backend !== 'grafana') {
     throw new UsageError(`--backend must be viewer or grafana, not ${JSON.stringify(backend)}`);
   }
-  if (check.dockerOnly) {
-    if (backend === 'viewer') throw new UsageError(`lab ${lab.number} needs Docker: its check reads Prometheus and Loki through Grafana`);
+  if (check?.dockerOnly && lab) {
+    if (backend === 'viewer') throw new UsageError(needsDocker(lab, grafana).replace(/, which does not answer.*$/, ''));
+    if (!(await grafana.answers())) throw new NeedsDocker(needsDocker(lab, grafana));
     return { source: tempoSource(grafana), grafana };
   }
   if (backend === 'grafana') return { source: tempoSource(grafana), grafana };
@@ -130,6 +140,17 @@ async function checkLab(labNumber: string | undefined, options: Options): Promis
   return criteria.every((criterion) => criterion.ok) ? 0 : 1;
 }
 
+/** The presenter's view of the room, from the same backend and checks as `pnpm lab check`. */
+async function showStatus(options: Options): Promise<number> {
+  const labs = readLabs();
+  const { source, grafana } = await chooseSource(undefined, undefined, options.backend);
+  // Labs 7 and 8 are checked only where Grafana answers.
+  const withGrafana = grafana && (await grafana.answers()) ? grafana : undefined;
+  const rows = await roomStatus(labs, source, withGrafana);
+  process.stdout.write(formatStatus(labs, rows, source.description));
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const { positionals, options } = parseCommandLine(argv);
   const [command, labNumber, ...extra] = positionals;
@@ -142,6 +163,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'check' && extra.length === 0) return checkLab(labNumber, options);
+  if (command === 'status' && labNumber === undefined) return showStatus(options);
   throw new UsageError(command === undefined ? 'list or check?' : `unknown command: ${positionals.join(' ')}`);
 }
 
@@ -150,6 +172,8 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof UsageError) {
       process.stderr.write(`pnpm lab: ${error.message}\n\n${USAGE}`);
+    } else if (error instanceof NeedsDocker) {
+      process.stderr.write(`pnpm lab: cannot check: ${error.message}\n`);
     } else if (error instanceof SourceError) {
       process.stderr.write(
         `pnpm lab: cannot check: ${error.message}\n` +

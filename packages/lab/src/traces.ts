@@ -2,6 +2,9 @@ import { LEARNER_ATTRIBUTE, summarize, type Span, type Trace } from '@dogbook/tr
 
 export type { Span, Trace };
 
+/** The grammar the services accept for `dogbook.learner`. */
+export const LEARNER_NAME = /^[A-Za-z0-9_-]{1,32}$/;
+
 /**
  * The part of `trace` that `learner` caused: the spans carrying their name, none else. Anyone can
  * join another learner's trace by sending its id in `traceparent`; the spans that learner's own

@@ -29,6 +29,19 @@ function lab(args: string[], env: Record<string, string> = {}): Promise<Run> {
   });
 }
 
+/** `pnpm lab status`'s table: learner -> a cell per lab. */
+function statusRows(stdout: string): Map<string, string[]> {
+  const lines = stdout.split('\n');
+  const header = lines.findIndex((line) => line.startsWith('learner'));
+  const rows = new Map<string, string[]>();
+  for (const line of lines.slice(header + 1)) {
+    if (line.trim() === '') break;
+    const [learner, ...cells] = line.trim().split(/\s+/);
+    rows.set(learner!, cells);
+  }
+  return rows;
+}
+
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -48,7 +61,7 @@ describe('pnpm lab, used wrongly', () => {
     [['check', '1', '--learner', 'a'.repeat(33)], 'is not 1-32 characters'],
     [['check', '9', '--learner', 'alice'], 'n one of 1, 2, 3, 4, 5, 6, 7, 8'],
     [['check', '1', '--learner', 'alice', '--backend', 'jaeger'], '--backend must be viewer or grafana'],
-    [['check', '7', '--learner', 'alice', '--backend', 'viewer'], 'lab 7 needs Docker'],
+    [['check', '7', '--learner', 'alice', '--backend', 'viewer'], 'lab 7 needs the Docker stack'],
     [['check', '1', '--lerner', 'alice'], "Unknown option '--lerner'"],
     [['frobnicate'], 'unknown command'],
   ])('when called with %j, then it exits 2 saying %j, with the usage', async (args, message) => {
@@ -67,6 +80,19 @@ describe('pnpm lab, used wrongly', () => {
     expect(stderr).toContain('cannot check');
     expect(stderr).toContain(`Grafana does not answer at ${closedUrl}`);
     expect(stdout).not.toMatch(/[✓✗]/);
+  });
+});
+
+describe('pnpm lab, labs 7 and 8 without Docker', () => {
+  it.each([7, 8])('when lab %i is checked and Grafana does not answer, then it says the lab needs the Docker stack, exit 2', async (labNumber) => {
+    const { code, stdout, stderr } = await lab(['check', String(labNumber), '--learner', 'alice']);
+
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `pnpm lab: cannot check: lab ${labNumber} needs the Docker stack (docker compose up --wait): its check reads Prometheus ` +
+        `and Loki through Grafana, which does not answer at ${closedUrl} (GRAFANA_URL)\n`,
+    );
+    expect(stdout).toBe('');
   });
 });
 
@@ -324,6 +350,20 @@ describe('pnpm lab check, against a trace viewer', () => {
     expect(unrestored.stdout).toContain('✗ after that, a newer trace of yours spans kennels, inventory and dogs again');
     expect(unrestored.code).toBe(1);
   });
+
+  it('when the presenter asks for the status, then every learner seen has a row: each lab ✓ or how many criteria hold', async () => {
+    const { code, stdout } = await lab(['status'], { TRACE_VIEWER_URL: viewer.url });
+
+    expect(code).toBe(0);
+    const rows = statusRows(stdout);
+    expect(rows.get('alice')).toEqual(['✓', '1/3', '1/5', '1/6', '1/3', '1/3', '-', '-']);
+    // carol's slow dog is there; the answer is hers to give.
+    expect(rows.get('carol')![4]).toBe('2/3');
+    expect(rows.get('dana')![5]).toBe('✓');
+    expect(rows.get('mallory')![5]).toBe('1/3');
+    expect(rows.has('bob')).toBe(false);
+    expect(stdout).toContain(`The room, read from the trace viewer at ${viewer.url}`);
+  });
 });
 
 describe('pnpm lab check, against Tempo through Grafana', () => {
@@ -338,7 +378,14 @@ describe('pnpm lab check, against Tempo through Grafana', () => {
     grafana = createServer((req, res) => {
       const url = new URL(req.url!, 'http://grafana');
       res.setHeader('content-type', 'application/json');
-      if (url.pathname === '/api/datasources/proxy/uid/tempo/api/search') {
+      if (url.pathname === '/api/health') {
+        res.end('{"database":"ok"}');
+      } else if (url.pathname === '/api/datasources/proxy/uid/tempo/api/v2/search/tag/span.dogbook.learner/values') {
+        res.end(JSON.stringify({ tagValues: [{ type: 'string', value: 'alice' }] }));
+      } else if (/^\/api\/datasources\/proxy\/uid\/(prometheus|loki)\//.test(url.pathname)) {
+        // Prometheus and Loki with nothing in them yet.
+        res.end('{}');
+      } else if (url.pathname === '/api/datasources/proxy/uid/tempo/api/search') {
         searches.push(url.searchParams);
         const mine = url.searchParams.get('q') === '{ span.dogbook.learner = "alice" }';
         res.end(JSON.stringify({ traces: mine ? [{ traceID: traceId.replace(/^0+/, ''), rootServiceName: 'kennels' }] : [] }));
@@ -363,6 +410,14 @@ describe('pnpm lab check, against Tempo through Grafana', () => {
     expect(code).toBe(0);
     const search = searches.at(-1)!;
     expect(Number(search.get('end')) - Number(search.get('start'))).toBe(6 * 3600);
+  });
+
+  it('when the presenter asks for the status from Grafana, then every learner Tempo knows has a row, labs 7 and 8 included', async () => {
+    const { code, stdout } = await lab(['status', '--backend', 'grafana'], { GRAFANA_URL: grafanaUrl });
+
+    expect(code).toBe(0);
+    expect(stdout).toContain(`The room, read from Tempo through Grafana at ${grafanaUrl}`);
+    expect([...statusRows(stdout)]).toEqual([['alice', ['✓', '1/3', '1/5', '1/6', '1/3', '1/3', '0/5', '0/3']]]);
   });
 
   it('when Grafana holds nothing of the learner, then the hint says that search leaves out the last 30 seconds', async () => {

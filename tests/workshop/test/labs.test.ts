@@ -232,6 +232,6 @@ describe.skipIf(!gateway || !tools)('the labs, run as written against DogBook', 
 
     const viewer = await check(lab, learner, ['--backend', 'viewer']);
     expect(viewer.code).toBe(2);
-    expect(viewer.stderr).toContain(`lab ${lab} needs Docker`);
+    expect(viewer.stderr).toContain(`lab ${lab} needs the Docker stack`);
   });
 });

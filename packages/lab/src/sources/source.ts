@@ -5,6 +5,8 @@ export interface TraceSource {
   readonly kind: 'viewer' | 'grafana';
   /** For the report: "the trace viewer at http://127.0.0.1:4318". */
   readonly description: string;
+  /** Every learner name its traces carry (`pnpm lab status`). */
+  learners(): Promise<string[]>;
   /**
    * Every trace with a span tagged `dogbook.learner = <learner>`, newest first, each holding only
    * the spans so tagged (see ownPart): a check credits a learner with nothing they did not cause.

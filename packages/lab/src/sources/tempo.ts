@@ -9,6 +9,10 @@ const MAX_TRACES = 100;
 /** Trace look-ups in flight at once: quick, without flooding a laptop's Tempo. */
 const PARALLEL_LOOKUPS = 6;
 
+interface TagValues {
+  tagValues?: { type?: string; value?: unknown }[];
+}
+
 interface SearchAnswer {
   traces?: { traceID?: string }[];
 }
@@ -46,6 +50,11 @@ export function tempoSource(grafana: Grafana): TraceSource {
   return {
     kind: 'grafana',
     description: `Tempo through Grafana at ${grafana.baseUrl}`,
+    async learners() {
+      // Tempo's tag values API: every value of the span attribute, over its recent blocks.
+      const answer = (await grafana.get('tempo', '/api/v2/search/tag/span.dogbook.learner/values')) as TagValues;
+      return (answer?.tagValues ?? []).flatMap((tag) => (typeof tag.value === 'string' ? [tag.value] : []));
+    },
     async learnerTraces(learner) {
       const now = Math.ceil(Date.now() / 1000);
       // The name was checked against [A-Za-z0-9_-] before it gets here: nothing to escape.

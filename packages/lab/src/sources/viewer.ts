@@ -25,6 +25,10 @@ export function viewerSource(baseUrl: string): TraceSource {
   return {
     kind: 'viewer',
     description: `the trace viewer at ${base}`,
+    async learners() {
+      const traces = await getTraces(`${base}/api/traces`);
+      return [...new Set(traces.flatMap((trace) => trace.learners))];
+    },
     async learnerTraces(learner) {
       const url = `${base}/api/traces?learner=${encodeURIComponent(learner)}`;
       const deadline = Date.now() + SETTLE_MS;
