@@ -45,9 +45,23 @@ function howItEnded(code: number | null, signal: NodeJS.Signals | null): string 
   return signal ? `killed by ${signal}` : `exit status ${code}`;
 }
 
+/**
+ * What a part should know of the terminal its output ends up on, though it writes to a pipe: that
+ * it takes colour, and how wide it is (the viewer fits its waterfalls to it).
+ */
+function terminal(): Record<string, string> {
+  if (!process.stdout.isTTY) return {};
+  return { ...(process.stdout.hasColors() ? { FORCE_COLOR: '1' } : {}), COLUMNS: String(process.stdout.columns) };
+}
+
 /** A process group of its own, so that a signal reaches it and everything it started (nginx under its runner). */
 function startGroup(command: string[], cwd: string, env?: Record<string, string>): ChildProcess {
-  return spawn(command[0]!, command.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  return spawn(command[0]!, command.slice(1), {
+    cwd,
+    env: { ...process.env, ...terminal(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
 }
 
 function signalGroup(child: ChildProcess | undefined, signal: NodeJS.Signals): void {

@@ -42,9 +42,14 @@ export interface TraceViewer {
   close(): Promise<void>;
 }
 
-/** Colour only for a terminal; hasColors() also honours NO_COLOR, FORCE_COLOR and TERM=dumb. */
+/**
+ * Colour only for a terminal; hasColors() also honours NO_COLOR, FORCE_COLOR and TERM=dumb. Under
+ * pnpm dev stdout is a pipe to a terminal: the supervisor says so with FORCE_COLOR.
+ */
 function stdoutWantsColor(): boolean {
-  return Boolean(process.stdout.isTTY && process.stdout.hasColors());
+  if (process.stdout.isTTY) return process.stdout.hasColors();
+  const force = process.env.FORCE_COLOR;
+  return force !== undefined && force !== '0' && !process.env.NO_COLOR;
 }
 
 export async function startTraceViewer(options: TraceViewerOptions = {}): Promise<TraceViewer> {
@@ -65,7 +70,9 @@ export async function startTraceViewer(options: TraceViewerOptions = {}): Promis
     onFinished: (trace, update) => {
       if (print === false) return;
       const note = update ? '(updated: spans arrived after it was printed)' : undefined;
-      const waterfall = renderWaterfall(trace, { color, note });
+      // Under pnpm dev stdout is a pipe: the supervisor passes the terminal's width on as COLUMNS.
+      const columns = process.stdout.columns || Number(process.env.COLUMNS) || undefined;
+      const waterfall = renderWaterfall(trace, { color, note, columns: print === true ? columns : undefined });
       if (print === true) process.stdout.write(`\n${waterfall}`);
       else print(waterfall, trace);
     },

@@ -68,6 +68,8 @@ export interface WaterfallOptions {
   maxNameWidth?: number;
   /** A note after the trace id, e.g. that this is an update with late spans. */
   note?: string;
+  /** The terminal's width: span lines are fitted into it, the bar and the names narrowed first. */
+  columns?: number;
 }
 
 /** A colour or modifier name, or a list of them. */
@@ -107,7 +109,8 @@ function fit(text: string, width: number): string {
  * dog look-ups) show as bars on the same stretch of it.
  */
 export function renderWaterfall(trace: Trace, options: WaterfallOptions = {}): string {
-  const { color = false, barWidth = 40, maxNameWidth = 48 } = options;
+  const { color = false, columns } = options;
+  let { barWidth = 40, maxNameWidth = 48 } = options;
   const paint = (style: Style, text: string) => (color ? styleText(style, text, { validateStream: false }) : text);
 
   const rows = waterfallRows(trace.spans).map((row) => ({
@@ -126,8 +129,18 @@ export function renderWaterfall(trace: Trace, options: WaterfallOptions = {}): s
     }
   }
   const serviceWidth = Math.max(...rows.map(({ span }) => span.serviceName.length));
-  const nameWidth = Math.min(maxNameWidth, Math.max(...rows.map(({ span, depth }) => depth * 2 + span.name.length)));
   const durationWidth = Math.max(...rows.map(({ span }) => formatDuration(span.durationMs).length));
+  let nameWidth = Math.min(maxNameWidth, Math.max(...rows.map(({ span, depth }) => depth * 2 + span.name.length)));
+  if (columns !== undefined) {
+    // Marks (an error's message) keep up to 32 columns of their own at the end of their line.
+    const markText = (span: Span, orphan: boolean) =>
+      (span.status.code === 'ERROR' ? `  ✗ ${span.status.message ?? 'error'}` : '') + (orphan ? '  (parent not received)' : '');
+    const markWidth = Math.min(32, Math.max(...rows.map(({ span, orphan }) => markText(span, orphan).length)));
+    // service, name, duration and the bar's two edges, with two spaces between each.
+    const room = columns - serviceWidth - durationWidth - 2 - 3 * 2 - markWidth;
+    barWidth = Math.max(10, Math.min(barWidth, room - Math.min(nameWidth, 24)));
+    nameWidth = Math.max(8, Math.min(nameWidth, room - barWidth));
+  }
 
   const summary = [
     trace.rootSpanName ? printable(`${trace.rootServiceName}: ${trace.rootSpanName}`) : 'root span not received',
@@ -146,16 +159,26 @@ export function renderWaterfall(trace: Trace, options: WaterfallOptions = {}): s
     const { offset, length } = barPlacement(span, trace, barWidth);
     const bar =
       ' '.repeat(offset) + paint(isError ? 'red' : serviceColor, '█'.repeat(length)) + ' '.repeat(barWidth - offset - length);
-    const marks = [
-      isError ? paint(['red', 'bold'], `✗ ${span.status.message ?? 'error'}`) : '',
-      orphan ? paint('dim', '(parent not received)') : '',
-    ].filter(Boolean);
+    const marks: [Style, string][] = [
+      ...(isError ? [[['red', 'bold'], `✗ ${span.status.message ?? 'error'}`] as [Style, string]] : []),
+      ...(orphan ? [['dim', '(parent not received)'] as [Style, string]] : []),
+    ];
+    // What is left of the line, with the terminal's width, for the marks (an error's message).
+    let room = columns === undefined ? Infinity : columns - (serviceWidth + nameWidth + durationWidth + barWidth + 2 + 3 * 2);
+    const shown: string[] = [];
+    for (const [style, text] of marks) {
+      room -= 2;
+      if (room < 2) break;
+      const cut = text.length > room ? fit(text, room) : text;
+      shown.push(paint(style, cut));
+      room -= cut.length;
+    }
     const line = [
       paint(serviceColor, span.serviceName.padEnd(serviceWidth)),
       fit(' '.repeat(depth * 2) + span.name, nameWidth),
       formatDuration(span.durationMs).padStart(durationWidth),
       `|${bar}|`,
-      ...marks,
+      ...shown,
     ].join('  ');
     lines.push(line);
   }
