@@ -118,12 +118,29 @@ describe.skipIf(!gateway || !tools)('the labs, run as written against DogBook', 
     await doLab(lab, learner);
   });
 
-  test('lab 3: the check fails before; after continuing a trace, breaking propagation in dogs and restoring it, it passes', async () => {
+  test('lab 3: the check fails before; after continuing a trace, breaking propagation in dogs and restoring it, it passes, and still after question 4 is tried', async () => {
     const learner = newLearner('lab3');
     await expectRed(3, learner);
 
     try {
       await doLab(3, learner);
+
+      // Question 4, tried as its answer says: OTEL_PROPAGATORS=baggage, then tracecontext, then restored.
+      const shell = new ShellSession({ DOGBOOK_LEARNER: learner, DOGBOOK_URL: stack.gateway!.url });
+      try {
+        for (const propagators of ['baggage', 'tracecontext']) {
+          await stack.restart('dogs', { OTEL_PROPAGATORS: propagators });
+          const asked = await shell.run(`curl -s -o /dev/null -w '%{http_code}' -H "baggage: dogbook.learner=$DOGBOOK_LEARNER" "$DOGBOOK_URL/api/v1/kennels/2"`);
+          expect(asked.stdout).toBe('200');
+        }
+        await stack.restart('dogs');
+      } finally {
+        shell.close();
+      }
+      await settle();
+      const after = await check(3, learner);
+      expect(after.stdout).not.toMatch(/^✗/m);
+      expect(after.code).toBe(0);
     } finally {
       // Whatever happened, the next test gets dogs with its usual settings.
       await stack.restart('dogs');
