@@ -229,8 +229,12 @@ export async function superviseDev(options: SuperviseOptions): Promise<number> {
         say(`DogBook: the build of ${failed[1]} failed (its errors are above). Fix them and save: it is built and restarted again.`);
       }
     };
-    passOn(rebuilder.stdout!, stdout, undefined, onLine);
-    passOn(rebuilder.stderr!, stderr, undefined, onLine);
+    // turbo's banner (`• Packages in scope: ...`) and blank lines say nothing about DogBook.
+    const quiet = (write: (text: string) => void) => (text: string) => {
+      if (!/^\s*(•.*)?$/.test(plain(text).trimEnd())) write(text);
+    };
+    passOn(rebuilder.stdout!, quiet(stdout), undefined, onLine);
+    passOn(rebuilder.stderr!, quiet(stderr), undefined, onLine);
     rebuilder.once('exit', (code, signal) => {
       if (!ending) end(1, `the rebuilder (${options.rebuilder!.join(' ')}) ended (${howItEnded(code, signal)})`);
     });

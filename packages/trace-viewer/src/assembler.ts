@@ -118,9 +118,12 @@ export class TraceAssembler {
     this.trim();
   }
 
-  /** Newest first: the trace whose first span arrived last comes first. */
-  traces(): Trace[] {
-    return [...this.entries.keys()].reverse().map((traceId) => this.trace(traceId)!);
+  /** Newest first: the trace whose first span arrived last comes first; only `learner`'s, if given. */
+  traces(learner?: string): Trace[] {
+    const ids = [...this.entries].filter(
+      ([, entry]) => learner === undefined || [...entry.spans.values()].some((span) => span.attributes[LEARNER_ATTRIBUTE] === learner),
+    );
+    return ids.reverse().map(([traceId]) => this.trace(traceId)!);
   }
 
   trace(traceId: string): Trace | undefined {

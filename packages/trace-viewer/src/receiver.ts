@@ -98,8 +98,8 @@ export function createReceiverApp(assembler: TraceAssembler): Express {
 
   app.get('/api/traces', (req, res) => {
     const learner = readLearner(req.query.learner);
-    const traces = assembler.traces();
-    res.json(learner === undefined ? traces : traces.filter((trace) => trace.learners.includes(learner)));
+    // Only the learner's traces are summarized: the viewer may hold thousands of others.
+    res.json(assembler.traces(learner));
   });
 
   app.get('/api/traces/:traceId', (req, res) => {

@@ -43,7 +43,11 @@ describe('the trace viewer in a room of learners', () => {
     fetch(`${viewer!.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const tracesOf = async (learner: string) => (await (await fetch(`${viewer!.url}/api/traces?learner=${learner}`)).json()) as Trace[];
 
-  it("when one learner sends a burst while another's traces are checked, then every check sees the other's traces, and every trace taken was printed first", async () => {
+  it.each([
+    ['one learner', 'burster'],
+    ['pnpm load (learner "load")', 'load'],
+    ['requests without a learner name', undefined],
+  ])("when %s sends a burst while another learner's traces are checked, then every check sees them all, and every trace taken was printed first", async (_who, sender) => {
     const printed = new Set<string>();
     // Room for about forty of these traces: the burst is ten times that.
     viewer = await startTraceViewer({ port: 0, quietMs: 50, maxBytes: 40 * 1000, print: (_text, trace) => printed.add(trace.traceId) });
@@ -56,8 +60,8 @@ describe('the trace viewer in a room of learners', () => {
     let burstOver = false;
     const burst = (async () => {
       for (let n = 0; n < 400; n += 8) {
-        const batch = Array.from({ length: 8 }, (_, k) => idOf('burster', n + k));
-        const answers = await Promise.all(batch.map((traceId) => post(exportOf(traceId, { learner: 'burster' }))));
+        const batch = Array.from({ length: 8 }, (_, k) => idOf(sender ?? 'nobody', n + k));
+        const answers = await Promise.all(batch.map((traceId) => post(exportOf(traceId, sender === undefined ? {} : { learner: sender }))));
         answers.forEach((answer, k) => (answer.status === 200 ? accepted.push(batch[k]!) : (refused += 1)));
         for (const answer of answers) if (answer.status !== 200) expect(answer.status).toBe(503);
       }
@@ -75,9 +79,11 @@ describe('the trace viewer in a room of learners', () => {
     // Every trace the viewer took was printed before it could be forgotten: wait for the last ones.
     await vi_waitFor(async () => accepted.every((traceId) => printed.has(traceId)));
     expect(accepted.length).toBeGreaterThan(40);
-    // The burster's newest printed trace is still there, by id.
+    // The sender's newest printed trace is still there, by id.
     const newest = accepted.at(-1)!;
     expect((await fetch(`${viewer.url}/api/traces/${newest}`)).status).toBe(200);
+    // The burst paid for itself: its own oldest trace made room.
+    expect((await fetch(`${viewer.url}/api/traces/${accepted[0]}`)).status).toBe(404);
     expect(refused + accepted.length).toBe(400);
   }, 60_000);
 
