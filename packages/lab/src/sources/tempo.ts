@@ -51,8 +51,12 @@ export function tempoSource(grafana: Grafana): TraceSource {
     kind: 'grafana',
     description: `Tempo through Grafana at ${grafana.baseUrl}`,
     async learners() {
-      // Tempo's tag values API: every value of the span attribute, over its recent blocks.
-      const answer = (await grafana.get('tempo', '/api/v2/search/tag/span.dogbook.learner/values')) as TagValues;
+      // Tempo's tag values API (v2): every value of the span attribute within the search window.
+      const now = Math.ceil(Date.now() / 1000);
+      const answer = (await grafana.get('tempo', '/api/v2/search/tag/span.dogbook.learner/values', {
+        start: now - SEARCH_WINDOW_S,
+        end: now,
+      })) as TagValues;
       return (answer?.tagValues ?? []).flatMap((tag) => (typeof tag.value === 'string' ? [tag.value] : []));
     },
     async learnerTraces(learner) {
