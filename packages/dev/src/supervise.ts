@@ -93,8 +93,8 @@ interface Running {
  *   after a wait that grows; the others keep serving; when it answers again, that is said too.
  *   One that keeps stopping without answering stops everything, with the reason, exit status 1.
  * - When a part's build or dev.env changes (the rebuilder rebuilt it, a lab edited dev.env), it
- *   is restarted, and said so; a build that fails is said to have failed, and the part keeps
- *   running its last build.
+ *   alone is restarted, and said so; a build that fails is said to have failed, below the
+ *   compiler's errors.
  * Resolves to the exit status for `pnpm dev`.
  */
 export async function superviseDev(options: SuperviseOptions): Promise<number> {
