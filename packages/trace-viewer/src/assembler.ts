@@ -28,6 +28,31 @@ interface Entry {
   waiting: boolean;
 }
 
+/** Which traces to list; every field that is given must hold. */
+export interface TraceFilter {
+  /** A span of the trace carries this `dogbook.learner`. */
+  learner?: string;
+  /** The trace's root (its earliest span without a parent) was sent by this service. */
+  rootService?: string;
+  /** The trace's earliest span started within this window, in Unix milliseconds. */
+  fromMs?: number;
+  toMs?: number;
+}
+
+function matches(spans: Span[], filter: TraceFilter): boolean {
+  if (filter.learner !== undefined && !spans.some((span) => span.attributes[LEARNER_ATTRIBUTE] === filter.learner)) return false;
+  if (filter.rootService !== undefined) {
+    const roots = spans.filter((span) => span.parentSpanId === null);
+    const root = roots.reduce<Span | undefined>((first, span) => (!first || BigInt(span.startTimeUnixNano) < BigInt(first.startTimeUnixNano) ? span : first), undefined);
+    if (root?.serviceName !== filter.rootService) return false;
+  }
+  if (filter.fromMs !== undefined || filter.toMs !== undefined) {
+    const startMs = Number(spans.reduce((min, span) => (BigInt(span.startTimeUnixNano) < min ? BigInt(span.startTimeUnixNano) : min), BigInt(spans[0]!.startTimeUnixNano)) / 1_000_000n);
+    if ((filter.fromMs !== undefined && startMs < filter.fromMs) || (filter.toMs !== undefined && startMs > filter.toMs)) return false;
+  }
+  return true;
+}
+
 /** Every byte budget is full of traces not yet printed: the sender should try again shortly. */
 export class AssemblerFullError extends Error {
   override name = 'AssemblerFullError';
@@ -118,12 +143,25 @@ export class TraceAssembler {
     this.trim();
   }
 
-  /** Newest first: the trace whose first span arrived last comes first; only `learner`'s, if given. */
-  traces(learner?: string): Trace[] {
-    const ids = [...this.entries].filter(
-      ([, entry]) => learner === undefined || [...entry.spans.values()].some((span) => span.attributes[LEARNER_ATTRIBUTE] === learner),
-    );
-    return ids.reverse().map(([traceId]) => this.trace(traceId)!);
+  /**
+   * Newest first: the trace whose first span arrived last comes first. Only the traces that match
+   * `filter` are summarized, so a question about a few of them stays cheap with thousands kept.
+   */
+  traces(filter: TraceFilter = {}): Trace[] {
+    const matching = [...this.entries].filter(([, entry]) => matches([...entry.spans.values()], filter));
+    return matching.reverse().map(([traceId]) => this.trace(traceId)!);
+  }
+
+  /** Every learner name a kept span carries. */
+  learners(): string[] {
+    const names = new Set<string>();
+    for (const entry of this.entries.values()) {
+      for (const span of entry.spans.values()) {
+        const learner = span.attributes[LEARNER_ATTRIBUTE];
+        if (typeof learner === 'string') names.add(learner);
+      }
+    }
+    return [...names].sort();
   }
 
   trace(traceId: string): Trace | undefined {

@@ -39,6 +39,22 @@ function readLearner(value: unknown): string | undefined {
   return value;
 }
 
+/** `?rootService=dogs` -> 'dogs': a service name as OTEL_SERVICE_NAME spells one. */
+function readName(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[\w.-]{1,64}$/.test(value)) {
+    throw new HttpError(400, 'rootService must be given once, as 1-64 characters of A-Z a-z 0-9 _ . -');
+  }
+  return value;
+}
+
+/** `?from=1795000000000` -> a time in Unix milliseconds. */
+function readMs(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) throw new HttpError(400, `${name} must be given once, in Unix milliseconds`);
+  return Number(value);
+}
+
 /** Body-parser flags its failures (too large, malformed JSON, bad encoding) with a 4xx status. */
 const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
   const status = (error as { status?: unknown }).status;
@@ -59,7 +75,9 @@ const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
  *   POST /v1/traces              OTLP export request, protobuf or JSON; answers an empty response
  *                                in the request's encoding, as OTLP expects
  *   POST /v1/logs, /v1/metrics   accepted and ignored, so a sender with those turned on sees no errors
- *   GET  /api/traces             every trace kept, newest first; ?learner=alice: alice's only
+ *   GET  /api/traces             every trace kept, newest first; ?learner=alice: alice's only;
+ *                                ?rootService=dogs&from=<ms>&to=<ms>: rooted in dogs, started then
+ *   GET  /api/learners           every learner name a kept span carries
  *   GET  /api/traces/:traceId    one trace, or 404
  *   GET  /healthz                {"status":"ok"}
  */
@@ -97,9 +115,19 @@ export function createReceiverApp(assembler: TraceAssembler): Express {
   });
 
   app.get('/api/traces', (req, res) => {
-    const learner = readLearner(req.query.learner);
-    // Only the learner's traces are summarized: the viewer may hold thousands of others.
-    res.json(assembler.traces(learner));
+    // Only the traces asked for are summarized: the viewer may hold thousands of others.
+    res.json(
+      assembler.traces({
+        learner: readLearner(req.query.learner),
+        rootService: readName(req.query.rootService),
+        fromMs: readMs(req.query.from, 'from'),
+        toMs: readMs(req.query.to, 'to'),
+      }),
+    );
+  });
+
+  app.get('/api/learners', (_req, res) => {
+    res.json(assembler.learners());
   });
 
   app.get('/api/traces/:traceId', (req, res) => {

@@ -26,8 +26,11 @@ export function viewerSource(baseUrl: string): TraceSource {
     kind: 'viewer',
     description: `the trace viewer at ${base}`,
     async learners() {
-      const traces = await getTraces(`${base}/api/traces`);
-      return [...new Set(traces.flatMap((trace) => trace.learners))];
+      const url = `${base}/api/learners`;
+      const response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const body: unknown = await response.json().catch(() => undefined);
+      if (!response.ok || !Array.isArray(body)) throw new SourceError(`${url} answered ${response.status}, not a list of learner names`);
+      return body.filter((name): name is string => typeof name === 'string');
     },
     async learnerTraces(learner) {
       const url = `${base}/api/traces?learner=${encodeURIComponent(learner)}`;
@@ -40,7 +43,9 @@ export function viewerSource(baseUrl: string): TraceSource {
       return newestFirst(ownParts(traces, learner));
     },
     async rootTracesBetween(service, fromMs, toMs, learner) {
-      const traces = await getTraces(`${base}/api/traces`);
+      // The viewer picks the traces itself: it may hold thousands.
+      const window = `rootService=${encodeURIComponent(service)}&from=${Math.max(0, Math.floor(fromMs))}&to=${Math.ceil(toMs)}`;
+      const traces = await getTraces(`${base}/api/traces?${window}`);
       return traces.filter(
         (trace) =>
           trace.learners.every((name) => name === learner) &&
