@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { acceptsConnections, own, waitUntil } from '@dogbook/processes';
+import { acceptsConnections, own, waitUntil, type ChildExit } from '@dogbook/processes';
 import {
   accessSync,
   closeSync,
@@ -46,6 +46,8 @@ export interface RunningNginx {
   accessLog(): string;
   /** Everything nginx wrote to its error log so far. */
   errorLog(): string;
+  /** Resolves when nginx has exited, however that happened: stop(), a crash, a signal. */
+  exited: Promise<ChildExit>;
   stop(): Promise<void>;
 }
 
@@ -120,8 +122,11 @@ daemon off;
 master_process off;
 pid ${at('nginx.pid')};
 error_log stderr warn;
+# A room of thirty learners, each with requests in flight (the template's limit_conn), and every
+# proxied request holds two connections: the caller's and the service's.
+worker_rlimit_nofile 8192;
 events {
-    worker_connections 256;
+    worker_connections 4096;
 }
 http {
     client_body_temp_path ${at('temp/client_body')};
@@ -207,6 +212,7 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
     accessLogPath,
     accessLog,
     errorLog: () => errorLog,
+    exited: owned.exited,
     stop,
   };
 }

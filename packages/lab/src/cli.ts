@@ -3,16 +3,19 @@
  * dogbook-lab (`pnpm lab` at the root): the workshop's self-check.
  *   pnpm lab list
  *   pnpm lab check <n> [--learner <name>] [--backend viewer|grafana] [--answer <value>]
+ *   pnpm lab status [--backend viewer|grafana]
  * It reads the learner's own traces, never anybody else's, and says for each thing a lab asks
  * for whether those traces show it.
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { LEARNER_NAME, LEARNER_NAME_RULE } from '@dogbook/tracing';
+import { answerOnce, answersFile } from './answers';
 import { CHECKS, type CheckContext, type LabCheck } from './checks';
 import { Grafana } from './grafana';
 import { readLabs, type Lab } from './labs';
 import { formatReport } from './report';
+import { formatStatus, roomStatus } from './status';
 import { SourceError, type TraceSource } from './sources/source';
 import { tempoSource } from './sources/tempo';
 import { viewerAnswers, viewerSource } from './sources/viewer';
@@ -20,6 +23,7 @@ import { viewerAnswers, viewerSource } from './sources/viewer';
 const USAGE = `Usage:
   pnpm lab list                  the labs, how long each takes, what each runs on
   pnpm lab check <n> [options]   whether you have done lab <n>, read from your own traces
+  pnpm lab status [--backend b]  for the presenter: every learner seen, and which labs pass
 
 Options:
   --learner <name>      whose traces to read (default: $DOGBOOK_LEARNER); ${LEARNER_NAME_RULE}
@@ -35,6 +39,8 @@ Environment:
 
 /** A mistake in how the command was called: exit 2 with the reason, and no check. */
 class UsageError extends Error {}
+/** A Docker-only lab without the Docker stack: exit 2, saying what it needs. */
+class NeedsDocker extends Error {}
 
 interface Options {
   learner?: string;
@@ -70,14 +76,20 @@ function listLabs(labs: Lab[]): string {
   return `${lines.join('\n')}\n\n${labs.length} labs, ${total} minutes. Each is a file in workshop/; check one with: pnpm lab check <n>\n`;
 }
 
-async function chooseSource(check: LabCheck, lab: Lab, backend: string | undefined): Promise<{ source: TraceSource; grafana?: Grafana }> {
+/** What a lab that reads Prometheus and Loki says on `pnpm dev`, where there are none. */
+const needsDocker = (lab: Lab, grafana: Grafana) =>
+  `lab ${lab.number} needs the Docker stack (docker compose up --wait): its check reads Prometheus and Loki ` +
+  `through Grafana, which does not answer at ${grafana.baseUrl} (GRAFANA_URL)`;
+
+async function chooseSource(check: LabCheck | undefined, lab: Lab | undefined, backend: string | undefined): Promise<{ source: TraceSource; grafana?: Grafana }> {
   const viewerUrl = process.env.TRACE_VIEWER_URL || 'http://127.0.0.1:4318';
   const grafana = new Grafana(process.env.GRAFANA_URL || 'http://localhost:3000');
   if (backend !== undefined && backend !== 'viewer' && backend !== 'grafana') {
     throw new UsageError(`--backend must be viewer or grafana, not ${JSON.stringify(backend)}`);
   }
-  if (check.dockerOnly) {
-    if (backend === 'viewer') throw new UsageError(`lab ${lab.number} needs Docker: its check reads Prometheus and Loki through Grafana`);
+  if (check?.dockerOnly && lab) {
+    if (backend === 'viewer') throw new UsageError(needsDocker(lab, grafana).replace(/, which does not answer.*$/, ''));
+    if (!(await grafana.answers())) throw new NeedsDocker(needsDocker(lab, grafana));
     return { source: tempoSource(grafana), grafana };
   }
   if (backend === 'grafana') return { source: tempoSource(grafana), grafana };
@@ -114,10 +126,28 @@ async function checkLab(labNumber: string | undefined, options: Options): Promis
 
   const { source, grafana } = await chooseSource(check, lab, options.backend);
   process.stdout.write(`Lab ${lab.number}, ${lab.title}: ${learner}'s traces in ${source.description}\n`);
-  const criteria = await check.run({ learner, source, grafana, answer: answerFrom(options.answer) });
+  const answer = answerFrom(options.answer);
+  const criteria = await check.run({
+    learner,
+    source,
+    grafana,
+    answer,
+    answerOnce: answerOnce(answersFile(), learner, lab.number, answer),
+  });
   const color = Boolean(process.stdout.isTTY && process.stdout.hasColors());
   process.stdout.write(formatReport(criteria, color));
   return criteria.every((criterion) => criterion.ok) ? 0 : 1;
+}
+
+/** The presenter's view of the room, from the same backend and checks as `pnpm lab check`. */
+async function showStatus(options: Options): Promise<number> {
+  const labs = readLabs();
+  const { source, grafana } = await chooseSource(undefined, undefined, options.backend);
+  // Labs 7 and 8 are checked only where Grafana answers.
+  const withGrafana = grafana && (await grafana.answers()) ? grafana : undefined;
+  const rows = await roomStatus(labs, source, withGrafana);
+  process.stdout.write(formatStatus(labs, rows, source.description));
+  return 0;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -132,6 +162,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'check' && extra.length === 0) return checkLab(labNumber, options);
+  if (command === 'status' && labNumber === undefined) return showStatus(options);
   throw new UsageError(command === undefined ? 'list or check?' : `unknown command: ${positionals.join(' ')}`);
 }
 
@@ -140,6 +171,8 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof UsageError) {
       process.stderr.write(`pnpm lab: ${error.message}\n\n${USAGE}`);
+    } else if (error instanceof NeedsDocker) {
+      process.stderr.write(`pnpm lab: cannot check: ${error.message}\n`);
     } else if (error instanceof SourceError) {
       process.stderr.write(
         `pnpm lab: cannot check: ${error.message}\n` +

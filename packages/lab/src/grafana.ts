@@ -22,6 +22,17 @@ export class Grafana {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
+  /** Whether Grafana answers at all: its own health endpoint, no data source asked. */
+  async answers(): Promise<boolean> {
+    try {
+      const response = await fetch(`${this.baseUrl}/api/health`, { signal: AbortSignal.timeout(2_000) });
+      await response.body?.cancel();
+      return response.ok;
+    } catch {
+      return false;
+    }
+  }
+
   async get(source: DataSource, path: string, params: Record<string, string | number> = {}): Promise<unknown> {
     const query = new URLSearchParams(Object.entries(params).map(([key, value]): [string, string] => [key, String(value)]));
     const url = `${this.baseUrl}/api/datasources/proxy/uid/${DATASOURCE_UIDS[source]}${path}${query.size ? `?${query}` : ''}`;

@@ -1,4 +1,5 @@
 import { styleText } from 'node:util';
+import { printable } from '@dogbook/trace-viewer';
 import type { Criterion } from './checks';
 
 /** A colour or modifier name, or a list of them. */
@@ -11,12 +12,13 @@ type Style = Parameters<typeof styleText>[0];
 export function formatReport(criteria: Criterion[], color: boolean): string {
   const paint = (style: Style, text: string) => (color ? styleText(style, text, { validateStream: false }) : text);
   const lines: string[] = [];
+  // Texts quote span names and answers: made safe for the terminal, as the viewer's waterfalls are.
   for (const criterion of criteria) {
     if (criterion.ok) {
-      lines.push(`${paint('green', '✓')} ${criterion.text}`);
+      lines.push(`${paint('green', '✓')} ${printable(criterion.text)}`);
     } else {
-      lines.push(`${paint('red', '✗')} ${criterion.text}`);
-      lines.push(`    ${paint('dim', 'hint:')} ${criterion.hint}`);
+      lines.push(`${paint('red', '✗')} ${printable(criterion.text)}`);
+      lines.push(`    ${paint('dim', 'hint:')} ${printable(criterion.hint)}`);
     }
   }
   const held = criteria.filter((criterion) => criterion.ok).length;

@@ -1,7 +1,24 @@
 import { SERVICE_NAMES } from '@dogbook/service-kit/services';
-import type { Span, Trace } from '@dogbook/trace-viewer';
+import { LEARNER_ATTRIBUTE, summarize, type Span, type Trace } from '@dogbook/trace-viewer';
 
 export type { Span, Trace };
+
+/**
+ * The part of `trace` that `learner` caused: the spans carrying their name, none else. Anyone can
+ * join another learner's trace by sending its id in `traceparent`; the spans that learner's own
+ * request made then share the trace, but not the name, and earn the joiner nothing.
+ */
+export function ownPart(trace: Trace, learner: string): Trace | undefined {
+  const spans = trace.spans.filter((span) => span.attributes[LEARNER_ATTRIBUTE] === learner);
+  if (spans.length === 0) return undefined;
+  if (spans.length === trace.spans.length) return trace;
+  return summarize(trace.traceId, spans, { finished: trace.finished, droppedSpans: trace.droppedSpans });
+}
+
+/** Each trace reduced to the learner's own part, the traces without one left out. */
+export function ownParts(traces: Trace[], learner: string): Trace[] {
+  return traces.flatMap((trace) => ownPart(trace, learner) ?? []);
+}
 
 /** The spans of `trace` with this name, optionally only those a given service sent. */
 export function spansNamed(trace: Trace, name: string, service?: string): Span[] {

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -9,6 +11,8 @@ import { kennel2Trace, otlpExport, tempoTrace, type SpanFields } from './otlp';
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 /** Nothing listens here: the port of a server that was just closed. */
 let closedUrl: string;
+/** Where the command writes down spent riddles (lab 5), instead of the home folder. */
+const stateHome = mkdtempSync(join(tmpdir(), 'dogbook-lab-state-'));
 
 interface Run {
   code: number;
@@ -19,10 +23,23 @@ interface Run {
 /** Runs the built command as `pnpm lab` does, with only the environment given (and PATH). */
 function lab(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', TRACE_VIEWER_URL: closedUrl, GRAFANA_URL: closedUrl, ...env } }, (error, stdout, stderr) =>
+    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', XDG_STATE_HOME: stateHome, TRACE_VIEWER_URL: closedUrl, GRAFANA_URL: closedUrl, ...env } }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });
+}
+
+/** `pnpm lab status`'s table: learner -> a cell per lab. */
+function statusRows(stdout: string): Map<string, string[]> {
+  const lines = stdout.split('\n');
+  const header = lines.findIndex((line) => line.startsWith('learner'));
+  const rows = new Map<string, string[]>();
+  for (const line of lines.slice(header + 1)) {
+    if (line.trim() === '') break;
+    const [learner, ...cells] = line.trim().split(/\s+/);
+    rows.set(learner!, cells);
+  }
+  return rows;
 }
 
 async function listen(server: Server): Promise<string> {
@@ -35,6 +52,7 @@ beforeAll(async () => {
   closedUrl = await listen(server);
   await new Promise((resolve) => server.close(resolve));
 });
+afterAll(() => rmSync(stateHome, { recursive: true, force: true }));
 
 describe('pnpm lab, used wrongly', () => {
   it.each([
@@ -43,7 +61,7 @@ describe('pnpm lab, used wrongly', () => {
     [['check', '1', '--learner', 'a'.repeat(33)], 'is not 1-32 characters'],
     [['check', '9', '--learner', 'alice'], 'n one of 1, 2, 3, 4, 5, 6, 7, 8'],
     [['check', '1', '--learner', 'alice', '--backend', 'jaeger'], '--backend must be viewer or grafana'],
-    [['check', '7', '--learner', 'alice', '--backend', 'viewer'], 'lab 7 needs Docker'],
+    [['check', '7', '--learner', 'alice', '--backend', 'viewer'], 'lab 7 needs the Docker stack'],
     [['check', '1', '--lerner', 'alice'], "Unknown option '--lerner'"],
     [['frobnicate'], 'unknown command'],
   ])('when called with %j, then it exits 2 saying %j, with the usage', async (args, message) => {
@@ -62,6 +80,19 @@ describe('pnpm lab, used wrongly', () => {
     expect(stderr).toContain('cannot check');
     expect(stderr).toContain(`Grafana does not answer at ${closedUrl}`);
     expect(stdout).not.toMatch(/[✓✗]/);
+  });
+});
+
+describe('pnpm lab, labs 7 and 8 without Docker', () => {
+  it.each([7, 8])('when lab %i is checked and Grafana does not answer, then it says the lab needs the Docker stack, exit 2', async (labNumber) => {
+    const { code, stdout, stderr } = await lab(['check', String(labNumber), '--learner', 'alice']);
+
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `pnpm lab: cannot check: lab ${labNumber} needs the Docker stack (docker compose up --wait): its check reads Prometheus ` +
+        `and Loki through Grafana, which does not answer at ${closedUrl} (GRAFANA_URL)\n`,
+    );
+    expect(stdout).toBe('');
   });
 });
 
@@ -163,14 +194,175 @@ describe('pnpm lab check, against a trace viewer', () => {
   it('when lab 5 is answered with the slowed-down dog, then it holds; with another dog, or no answer, it does not', async () => {
     const env = { TRACE_VIEWER_URL: viewer.url, DOGBOOK_LEARNER: 'carol' };
     const right = await lab(['check', '5', '--answer', '3'], env);
-    const wrong = await lab(['check', '5', '--answer', '4'], env);
     const none = await lab(['check', '5'], env);
+    const wrong = await lab(['check', '5', '--answer', '4'], env);
 
     expect(right.code).toBe(0);
     expect(wrong.code).toBe(1);
-    expect(wrong.stdout).toContain('✗ your answer names the dog that was slow\n    hint: dog 4 was not the slow one');
+    expect(wrong.stdout).toContain('✗ your answer names the dog that was slow\n    hint: dog 4 was not the slow one, and this riddle is spent');
     expect(none.code).toBe(1);
     expect(none.stdout).toContain('pnpm lab check 5 --answer <id>');
+  });
+
+  /** A slow request of lab 5's step 1: kennel 2's trace with `dog` delayed, tagged with `learner`. */
+  const slowTrace = (traceId: string, learner: string, dog: number, startMs: number): SpanFields[] => [
+    ...kennel2Trace(traceId, learner, startMs),
+    {
+      service: 'dogs',
+      traceId,
+      spanId: '3000000000000003',
+      parentSpanId: '1000000000000001',
+      name: 'dogs.find_dog',
+      startMs: startMs + 100,
+      endMs: startMs + 1600,
+      attributes: { 'dogbook.learner': learner, 'dogbook.dog.id': dog, 'dogbook.fault': `dogbook.fault.dogs.${dog}=delay:1500` },
+    },
+  ];
+
+  it('when lab 5 is answered by trying every dog in turn, then nothing passes; one answer to a new riddle, the right one, does', async () => {
+    const at = { TRACE_VIEWER_URL: viewer.url };
+    await post(slowTrace('5a'.repeat(16), 'guesser', 2, 10_000));
+    await post(slowTrace('5b'.repeat(16), 'solver', 2, 10_000));
+
+    const guesses = [];
+    for (const dog of [0, 1, 2, 3, 4, 5]) guesses.push(await lab(['check', '5', '--learner', 'guesser', '--answer', String(dog)], at));
+    const honest = await lab(['check', '5', '--learner', 'solver', '--answer', '2'], at);
+
+    expect(guesses.map((run) => run.code)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(guesses[2]!.stdout).toContain(`you answered wrongly for your newest slow request (trace ${'5a'.repeat(16)}) before`);
+    expect(honest.code).toBe(0);
+
+    // Step 1 again: a newer slow request, another dog, is a new riddle that takes one answer.
+    await post(slowTrace('5c'.repeat(16), 'guesser', 4, 20_000));
+    const again = await lab(['check', '5', '--learner', 'guesser', '--answer', '4'], at);
+    expect(again.stdout).toContain('✓ your answer names the dog that was slow');
+    expect(again.code).toBe(0);
+  }, 60_000);
+
+  it("when a learner joins another's trace with its traceparent, then the other's spans earn them nothing; the learner who did the work passes", async () => {
+    // dana does lab 6: one dog fails and kennels answers 200; inventory fails and kennels answers 502.
+    const failedDog: SpanFields = {
+      service: 'dogs',
+      traceId: '6a'.repeat(16),
+      spanId: '3000000000000004',
+      parentSpanId: '1000000000000001',
+      name: 'dogs.find_dog',
+      startMs: 100,
+      endMs: 101,
+      attributes: { 'dogbook.learner': 'dana', 'dogbook.fault': 'dogbook.fault.dogs.4=error' },
+      error: 'injected fault: dogbook.fault.dogs.4=error',
+    };
+    const inventoryTrace = kennel2Trace('6b'.repeat(16), 'dana');
+    inventoryTrace[0]!.attributes!['http.response.status_code'] = 502;
+    const failedInventory: SpanFields = {
+      service: 'inventory',
+      traceId: '6b'.repeat(16),
+      spanId: '2000000000000002',
+      parentSpanId: '1000000000000001',
+      name: 'inventory.find_dog_ids',
+      startMs: 3,
+      endMs: 4,
+      attributes: { 'dogbook.learner': 'dana', 'dogbook.fault': 'dogbook.fault.inventory=error' },
+      error: 'injected fault: dogbook.fault.inventory=error',
+    };
+    await post([...kennel2Trace('6a'.repeat(16), 'dana'), failedDog]);
+    await post([...inventoryTrace, failedInventory]);
+    // mallory sends two fault-free requests, each with a traceparent naming one of dana's spans.
+    for (const traceId of ['6a'.repeat(16), '6b'.repeat(16)]) {
+      await post(
+        kennel2Trace(traceId, 'mallory', 500).map((span) => ({
+          ...span,
+          spanId: span.spanId.replace(/^1/, '7'),
+          parentSpanId: span.parentSpanId ? span.parentSpanId.replace(/^1/, '7') : '1000000000000001',
+        })),
+      );
+    }
+
+    const gamed = await lab(['check', '6', '--learner', 'mallory'], { TRACE_VIEWER_URL: viewer.url });
+    const honest = await lab(['check', '6', '--learner', 'dana'], { TRACE_VIEWER_URL: viewer.url });
+
+    expect(gamed.stdout).toContain("✗ a request of yours where one dog's look-up failed and kennels still answered 200");
+    expect(gamed.stdout).toContain('✗ a request of yours where inventory failed and kennels answered 502');
+    expect(gamed.code).toBe(1);
+    expect(honest.code).toBe(0);
+  });
+
+  it('when the inventory call sits inside the new span, then lab 4 fails naming it; with the dog look-ups alone inside, it holds', async () => {
+    // withSpan around the whole of withDogs(): kennels.fetch_dog_ids now hangs under kennels.fetch_dogs.
+    const wrapped = withFetchDogs('4a'.repeat(16), 'wrapper', '1000000000000001').map((span) =>
+      span.name === 'kennels.fetch_dog_ids' ? { ...span, parentSpanId: '1000000000000004' } : span,
+    );
+    await post(wrapped);
+    await post(withFetchDogs('4b'.repeat(16), 'careful', '1000000000000001'));
+
+    const gamed = await lab(['check', '4', '--learner', 'wrapper'], { TRACE_VIEWER_URL: viewer.url });
+    const honest = await lab(['check', '4', '--learner', 'careful'], { TRACE_VIEWER_URL: viewer.url });
+
+    expect(gamed.stdout).toContain(
+      '✗ the inventory call stays outside it: kennels.fetch_dog_ids does not hang under kennels.fetch_dogs\n    hint: start kennels.fetch_dogs after',
+    );
+    expect(gamed.code).toBe(1);
+    expect(honest.stdout).toContain('✓ the inventory call stays outside it');
+    expect(honest.code).toBe(0);
+  });
+
+  /**
+   * Lab 3's requests for `learner`, each at `at` ms: kennels' trace, whose call to dog 4 is continued
+   * by dogs (`dogs: 'joined'`), or not, its other half then a trace of its own tagged or not.
+   */
+  const lab3Request = (traceId: string, learner: string, at: number, dogs: 'joined' | 'tagged half' | 'untagged half'): SpanFields[][] => {
+    const tag = { 'dogbook.learner': learner };
+    const kennels: SpanFields[] = [
+      { service: 'kennels', traceId, spanId: '1000000000000001', name: 'GET /api/v1/kennels/:id', kind: 2, startMs: at, endMs: at + 210, attributes: { ...tag, 'http.route': '/api/v1/kennels/:id' } },
+      { service: 'kennels', traceId, spanId: '1000000000000005', parentSpanId: '1000000000000001', name: 'GET', kind: 3, startMs: at + 100, endMs: at + 200, attributes: { ...tag, 'url.full': 'http://127.0.0.1:8083/api/v1/dogs/4' } },
+    ];
+    const server = (id: string, parentSpanId?: string, attributes: Record<string, string> = {}): SpanFields => ({
+      service: 'dogs', traceId: id, spanId: '3000000000000001', parentSpanId, name: 'GET /api/v1/dogs/:id', kind: 2, startMs: at + 101, endMs: at + 199,
+      attributes: { ...attributes, 'url.path': '/api/v1/dogs/4' },
+    });
+    if (dogs === 'joined') return [[...kennels, server(traceId, '1000000000000005', tag)]];
+    const halfId = traceId.replace(/^../, 'ff');
+    return [kennels, [server(halfId, undefined, dogs === 'tagged half' ? tag : {})]];
+  };
+
+  it("when lab 3 is done and then its question 4 is tried (OTEL_PROPAGATORS=baggage), then it still holds; a dogs-only trace never counts as restored", async () => {
+    const continued = kennel2Trace('3a'.repeat(16), 'quentin', 0).map((span, index) => (index === 0 ? { ...span, parentSpanId: '00f067aa0ba902b7' } : span));
+    await post(continued);
+    // Step 3 (propagation off), step 5 (restored), then question 4: baggage only, then restored again.
+    for (const spans of [
+      ...lab3Request('3b'.repeat(16), 'quentin', 1_000, 'untagged half'),
+      ...lab3Request('3c'.repeat(16), 'quentin', 2_000, 'joined'),
+      ...lab3Request('3d'.repeat(16), 'quentin', 3_000, 'tagged half'),
+    ]) {
+      await post(spans);
+    }
+    const honest = await lab(['check', '3', '--learner', 'quentin'], { TRACE_VIEWER_URL: viewer.url });
+
+    // rita breaks propagation but never restores it: her newer traces are the halves dogs started.
+    await post(continued.map((span) => ({ ...span, traceId: '3e'.repeat(16), attributes: { ...span.attributes, 'dogbook.learner': 'rita' } })));
+    for (const spans of [...lab3Request('3f'.repeat(16), 'rita', 1_000, 'untagged half'), ...lab3Request('30'.repeat(16), 'rita', 3_000, 'tagged half')]) {
+      await post(spans);
+    }
+    const unrestored = await lab(['check', '3', '--learner', 'rita'], { TRACE_VIEWER_URL: viewer.url });
+
+    expect(honest.stdout).toContain("✓ that request's other half: a trace of its own in dogs, started during kennels' call");
+    expect(honest.code).toBe(0);
+    expect(unrestored.stdout).toContain('✗ after that, a newer trace of yours spans kennels, inventory and dogs again');
+    expect(unrestored.code).toBe(1);
+  });
+
+  it('when the presenter asks for the status, then every learner seen has a row: each lab ✓ or how many criteria hold', async () => {
+    const { code, stdout } = await lab(['status'], { TRACE_VIEWER_URL: viewer.url });
+
+    expect(code).toBe(0);
+    const rows = statusRows(stdout);
+    expect(rows.get('alice')).toEqual(['✓', '1/3', '1/5', '1/6', '1/3', '1/3', '-', '-']);
+    // carol's slow dog is there; the answer is hers to give.
+    expect(rows.get('carol')![4]).toBe('2/3');
+    expect(rows.get('dana')![5]).toBe('✓');
+    expect(rows.get('mallory')![5]).toBe('1/3');
+    expect(rows.has('bob')).toBe(false);
+    expect(stdout).toContain(`The room, read from the trace viewer at ${viewer.url}`);
   });
 });
 
@@ -186,7 +378,14 @@ describe('pnpm lab check, against Tempo through Grafana', () => {
     grafana = createServer((req, res) => {
       const url = new URL(req.url!, 'http://grafana');
       res.setHeader('content-type', 'application/json');
-      if (url.pathname === '/api/datasources/proxy/uid/tempo/api/search') {
+      if (url.pathname === '/api/health') {
+        res.end('{"database":"ok"}');
+      } else if (url.pathname === '/api/datasources/proxy/uid/tempo/api/v2/search/tag/span.dogbook.learner/values') {
+        res.end(JSON.stringify({ tagValues: [{ type: 'string', value: 'alice' }] }));
+      } else if (/^\/api\/datasources\/proxy\/uid\/(prometheus|loki)\//.test(url.pathname)) {
+        // Prometheus and Loki with nothing in them yet.
+        res.end('{}');
+      } else if (url.pathname === '/api/datasources/proxy/uid/tempo/api/search') {
         searches.push(url.searchParams);
         const mine = url.searchParams.get('q') === '{ span.dogbook.learner = "alice" }';
         res.end(JSON.stringify({ traces: mine ? [{ traceID: traceId.replace(/^0+/, ''), rootServiceName: 'kennels' }] : [] }));
@@ -211,6 +410,14 @@ describe('pnpm lab check, against Tempo through Grafana', () => {
     expect(code).toBe(0);
     const search = searches.at(-1)!;
     expect(Number(search.get('end')) - Number(search.get('start'))).toBe(6 * 3600);
+  });
+
+  it('when the presenter asks for the status from Grafana, then every learner Tempo knows has a row, labs 7 and 8 included', async () => {
+    const { code, stdout } = await lab(['status', '--backend', 'grafana'], { GRAFANA_URL: grafanaUrl });
+
+    expect(code).toBe(0);
+    expect(stdout).toContain(`The room, read from Tempo through Grafana at ${grafanaUrl}`);
+    expect([...statusRows(stdout)]).toEqual([['alice', ['✓', '1/3', '1/5', '1/6', '1/3', '1/3', '0/5', '0/3']]]);
   });
 
   it('when Grafana holds nothing of the learner, then the hint says that search leaves out the last 30 seconds', async () => {

@@ -4,6 +4,7 @@ import { isHealthCheck } from '@dogbook/tracing';
 import { errorHandler, notFound } from './errors';
 import { dogbookBaggage } from './faults';
 import type { Logger } from './logger';
+import { setFaultInjection } from '@dogbook/tracing';
 
 /** Flipped by serve() on SIGTERM: /readyz then answers 503 so load balancers stop sending work. */
 export function markShuttingDown(app: Express): void {
@@ -24,6 +25,8 @@ export function createServiceApp(logger: Logger, routes: Router, { faultInjectio
   const app = express();
   app.disable('x-powered-by');
   app.locals.shuttingDown = false;
+  // The span processor copies onto spans only the baggage this service checks.
+  setFaultInjection(faultInjection);
 
   app.use(
     pinoHttp({

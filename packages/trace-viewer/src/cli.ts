@@ -5,12 +5,13 @@
  * that traced its own requests would print a trace for every batch it receives.
  */
 import { z } from 'zod';
-import { DEFAULT_PORT, startTraceViewer } from './viewer';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_TRACES, DEFAULT_PORT, startTraceViewer } from './viewer';
 
 const configSchema = z.object({
   TRACE_VIEWER_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
   TRACE_VIEWER_HOST: z.string().min(1).default('127.0.0.1'),
-  TRACE_VIEWER_MAX_TRACES: z.coerce.number().int().min(1).default(100),
+  TRACE_VIEWER_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).default(DEFAULT_MAX_BYTES),
+  TRACE_VIEWER_MAX_TRACES: z.coerce.number().int().min(1).default(DEFAULT_MAX_TRACES),
   TRACE_VIEWER_QUIET_MS: z.coerce.number().int().min(0).default(1500),
 });
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   const viewer = await startTraceViewer({
     port: config.TRACE_VIEWER_PORT,
     host: config.TRACE_VIEWER_HOST,
+    maxBytes: config.TRACE_VIEWER_MAX_BYTES,
     maxTraces: config.TRACE_VIEWER_MAX_TRACES,
     quietMs: config.TRACE_VIEWER_QUIET_MS,
   }).catch((error: NodeJS.ErrnoException) => {
@@ -44,7 +46,8 @@ async function main(): Promise<void> {
       `  shows     the traces on a web page at ${viewer.url}/ (a trace: ${viewer.url}/traces/<trace id>)`,
       `  receives  OTLP/HTTP spans (protobuf or JSON) at POST ${viewer.url}/v1/traces`,
       `  prints    each trace as a waterfall, ${config.TRACE_VIEWER_QUIET_MS} ms after its last span arrived`,
-      `  keeps     the newest ${config.TRACE_VIEWER_MAX_TRACES} traces, as JSON at ${viewer.url}/api/traces`,
+      `  keeps     every trace it printed, as JSON at ${viewer.url}/api/traces, in up to ` +
+        `${Math.round(config.TRACE_VIEWER_MAX_BYTES / 1024 / 1024)} MiB; when that is full, whoever sent most loses their oldest first`,
     ].join('\n'),
   );
 

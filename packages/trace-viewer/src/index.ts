@@ -1,5 +1,5 @@
-export { DEFAULT_PORT, startTraceViewer, type TraceViewer, type TraceViewerOptions } from './viewer';
-export { renderWaterfall, waterfallRows, type WaterfallOptions } from './waterfall';
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_TRACES, DEFAULT_PORT, startTraceViewer, type TraceViewer, type TraceViewerOptions } from './viewer';
+export { printable, renderWaterfall, waterfallRows, type WaterfallOptions } from './waterfall';
 export { parseTraceExport } from './otlp';
 export { countProtobufTraceSpans, decodeProtobufTraceExport } from './otlp-protobuf';
 export { LEARNER_ATTRIBUTE, summarize } from './trace';

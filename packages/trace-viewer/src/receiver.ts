@@ -1,20 +1,13 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import type { TraceAssembler } from './assembler';
+import { HttpError, errorHandler } from '@dogbook/service-kit';
+import { LEARNER_NAME, LEARNER_NAME_RULE } from '@dogbook/tracing/conventions';
+import { AssemblerFullError, type TraceAssembler } from './assembler';
 import { OtlpParseError, parseTraceExport } from './otlp';
 import { decodeProtobufTraceExport } from './otlp-protobuf';
 import { createPageRouter } from './page';
 
 /** Far above what a DogBook batch weighs (a few kB), far below what would hurt a laptop. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** The two encodings of OTLP/HTTP, as their Content-Type names them. */
 const PROTOBUF = 'application/x-protobuf';
@@ -28,28 +21,37 @@ const requireOtlpEncoding: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** The grammar DogBook's services accept for `dogbook.learner`: anything else never tagged a span. */
-const LEARNER_NAME = /^[A-Za-z0-9_-]{1,32}$/;
-
 /** `?learner=alice` -> 'alice'; absent -> undefined; malformed or given twice -> 400. */
 function readLearner(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !LEARNER_NAME.test(value)) {
-    throw new HttpError(400, 'learner must be given once, as 1-32 characters of A-Z a-z 0-9 _ -');
+    throw new HttpError(400, `learner must be given once, as ${LEARNER_NAME_RULE}`);
   }
   return value;
 }
 
-/** Body-parser flags its failures (too large, malformed JSON, bad encoding) with a 4xx status. */
-const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
-  const status = (error as { status?: unknown }).status;
-  if (error instanceof HttpError || error instanceof OtlpParseError) {
-    res.status(error instanceof HttpError ? error.status : 400).json({ error: error.message });
-  } else if (typeof status === 'number' && status >= 400 && status < 500) {
-    res.status(status).json({ error: (error as Error).message });
-  } else {
-    res.status(500).json({ error: 'internal error' });
+/** `?rootService=dogs` -> 'dogs': a service name as OTEL_SERVICE_NAME spells one. */
+function readName(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[\w.-]{1,64}$/.test(value)) {
+    throw new HttpError(400, 'rootService must be given once, as 1-64 characters of A-Z a-z 0-9 _ . -');
   }
+  return value;
+}
+
+/** `?from=1795000000000` -> a time in Unix milliseconds. */
+function readMs(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) throw new HttpError(400, `${name} must be given once, in Unix milliseconds`);
+  return Number(value);
+}
+
+/** The viewer's own errors as HTTP answers, for the error handler every DogBook server shares. */
+const asHttpError: ErrorRequestHandler = (error, _req, _res, next) => {
+  // OTLP exporters retry a 503, after Retry-After: by then the waiting traces have been printed.
+  if (error instanceof AssemblerFullError) next(new HttpError(503, error.message, { 'Retry-After': '2' }));
+  else if (error instanceof OtlpParseError) next(new HttpError(400, error.message));
+  else next(error);
 };
 
 /**
@@ -57,8 +59,11 @@ const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
  *   POST /v1/traces              OTLP export request, protobuf or JSON; answers an empty response
  *                                in the request's encoding, as OTLP expects
  *   POST /v1/logs, /v1/metrics   accepted and ignored, so a sender with those turned on sees no errors
- *   GET  /api/traces             every trace kept, newest first; ?learner=alice: alice's only
+ *   GET  /api/traces             every trace kept, newest first; ?learner=alice: alice's only;
+ *                                ?rootService=dogs&from=<ms>&to=<ms>: rooted in dogs, started then
+ *   GET  /api/learners           every learner name a kept span carries
  *   GET  /api/traces/:traceId    one trace, or 404
+ *   GET  /healthz                {"status":"ok"}
  */
 export function createReceiverApp(assembler: TraceAssembler): Express {
   const app = express();
@@ -88,10 +93,25 @@ export function createReceiverApp(assembler: TraceAssembler): Express {
     res.json({});
   });
 
+  // Whether the viewer runs, for pnpm dev's watch over its parts: cheap, unlike listing traces.
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
   app.get('/api/traces', (req, res) => {
-    const learner = readLearner(req.query.learner);
-    const traces = assembler.traces();
-    res.json(learner === undefined ? traces : traces.filter((trace) => trace.learners.includes(learner)));
+    // Only the traces asked for are summarized: the viewer may hold thousands of others.
+    res.json(
+      assembler.traces({
+        learner: readLearner(req.query.learner),
+        rootService: readName(req.query.rootService),
+        fromMs: readMs(req.query.from, 'from'),
+        toMs: readMs(req.query.to, 'to'),
+      }),
+    );
+  });
+
+  app.get('/api/learners', (_req, res) => {
+    res.json(assembler.learners());
   });
 
   app.get('/api/traces/:traceId', (req, res) => {
@@ -106,6 +126,6 @@ export function createReceiverApp(assembler: TraceAssembler): Express {
   app.use((req) => {
     throw new HttpError(404, `no route for ${req.method} ${req.path}; traces are at GET /api/traces`);
   });
-  app.use(errorHandler);
+  app.use(asHttpError, errorHandler);
   return app;
 }

@@ -204,6 +204,13 @@ describe('the OTLP/HTTP receiver', () => {
       expect((body as Trace[])[0]!.learners).toEqual(['alice']);
     });
 
+    it('when the learners are asked for, then every name a kept span carries is listed once', async () => {
+      const names = (await (await fetch(`${viewer.url}/api/learners`)).json()) as string[];
+
+      expect(names).toEqual(expect.arrayContaining(['alice', 'bob']));
+      expect(new Set(names).size).toBe(names.length);
+    });
+
     it('when the learner has no trace, then the list is empty; without the parameter, every trace is listed', async () => {
       const nobody = await idsFor('?learner=carol');
       const all = await idsFor('');
@@ -225,6 +232,28 @@ describe('the OTLP/HTTP receiver', () => {
       expect(status).toBe(400);
       expect((body as ErrorBody).error).toContain('1-32 characters of A-Z a-z 0-9 _ -');
     });
+  });
+
+  it('when traces are asked for by root service and start time, then only those rooted there and started in the window are listed', async () => {
+    const at = (ms: number) => (BigInt(ms) * 1_000_000n).toString();
+    const rooted = (traceId: string, service: string, startMs: number) => ({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+          scopeSpans: [{ spans: [{ traceId, spanId: '1111111111111111', name: 'GET', kind: 2, startTimeUnixNano: at(startMs), endTimeUnixNano: at(startMs + 5), status: {} }] }],
+        },
+      ],
+    });
+    const inWindow = 'd1'.repeat(16);
+    await post('/v1/traces', JSON.stringify(rooted(inWindow, 'dogs', 1_800_000_000_100)));
+    await post('/v1/traces', JSON.stringify(rooted('d2'.repeat(16), 'dogs', 1_800_000_000_900)));
+    await post('/v1/traces', JSON.stringify(rooted('d3'.repeat(16), 'kennels', 1_800_000_000_100)));
+
+    const response = await fetch(`${viewer.url}/api/traces?rootService=dogs&from=1800000000000&to=1800000000500`);
+
+    expect(((await response.json()) as Trace[]).map((trace) => trace.traceId)).toEqual([inWindow]);
+    expect((await fetch(`${viewer.url}/api/traces?from=soon`)).status).toBe(400);
+    expect((await fetch(`${viewer.url}/api/traces?rootService=${encodeURIComponent('<script>')}`)).status).toBe(400);
   });
 
   it('when a trace id is unknown, then GET /api/traces/:traceId answers 404 with a JSON error', async () => {

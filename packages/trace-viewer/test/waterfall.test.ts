@@ -144,3 +144,27 @@ describe('renderWaterfall', () => {
     expect(first!.indexOf('|')).toBe(second!.indexOf('|'));
   });
 });
+
+describe('renderWaterfall in a narrow terminal', () => {
+  it('when the terminal is 80 columns wide, then every span line fits, an error message cut with an ellipsis', () => {
+    const trace = makeTrace([
+      makeSpan({ spanId: 'root', name: 'GET /api/v1/kennels/:id', serviceName: 'kennels', startMs: 0, endMs: 200 }),
+      makeSpan({
+        spanId: 'deep',
+        parentSpanId: 'root',
+        name: 'a.rather.long.span.name.that.would.not.fit.anywhere.at.all',
+        serviceName: 'inventory',
+        startMs: 10,
+        endMs: 190,
+        error: 'no answer from http://dogs:8080/api/v1/dogs/4 within 2000 ms, and then some more words',
+      }),
+    ]);
+
+    const lines = renderWaterfall(trace, { columns: 80 }).trimEnd().split('\n');
+    const wide = renderWaterfall(trace).trimEnd().split('\n');
+
+    for (const line of lines.slice(1)) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(lines[2]).toMatch(/✗ no answer from.*…$/);
+    expect(wide[2]!.length).toBeGreaterThan(80);
+  });
+});

@@ -2,6 +2,14 @@
  * Names DogBook's services, its tools and its tracing must agree on, in one place.
  */
 
+/**
+ * DogBook's services: each a folder under services/, a name in compose and Kubernetes, its
+ * OTEL_SERVICE_NAME, the first segment of its paths (`/api/v1/dogs`) and a fault target.
+ */
+export const SERVICE_NAMES = ['kennels', 'inventory', 'dogs'] as const;
+
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
 /** DogBook's own baggage members all start with this; any other key is none of its business. */
 export const DOGBOOK_BAGGAGE_PREFIX = 'dogbook.';
 

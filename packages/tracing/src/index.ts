@@ -10,6 +10,18 @@ export {
   HEALTH_CHECK_PATHS,
   LEARNER_NAME,
   LEARNER_NAME_RULE,
+  SERVICE_NAMES,
   isDogbookBaggageKey,
   isHealthCheck,
+  type ServiceName,
 } from './conventions';
+export {
+  BaggageError,
+  FAULT_GRAMMAR,
+  MAX_DELAY_MS,
+  readDogbookBaggage,
+  setFaultInjection,
+  type DogbookBaggage,
+  type Fault,
+  type FaultEffect,
+} from './baggage';

@@ -1,5 +1,4 @@
-import { diag } from '@opentelemetry/api';
-import { BaggageSpanProcessor } from '@opentelemetry/baggage-span-processor';
+import { diag, propagation, type Context } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpGrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -7,11 +6,11 @@ import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
   SimpleSpanProcessor,
+  type Span,
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
-import { isDogbookBaggageKey } from './conventions';
-
+import { checkedDogbookMembers } from './baggage';
 
 const OTLP_EXPORTERS: Record<string, () => SpanExporter> = {
   // Each exporter reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, _HEADERS, _TIMEOUT... itself.
@@ -71,12 +70,26 @@ export function createSpanProcessors(): SpanProcessor[] {
 }
 
 /**
- * Copies the `dogbook.*` members of the parent context's baggage onto each span as it starts.
- * Baggage is untrusted input that every service forwards: only our own namespace becomes
- * attributes, so a caller cannot fill the traces with keys of its choosing. The W3C baggage
- * propagator already bounds the header (180 members, 4096 bytes).
+ * Copies the `dogbook.*` members of the parent context's baggage onto each span as it starts, but
+ * only when they pass DogBook's baggage grammar, all of them, as the service checks them: the server
+ * span starts before the service checks the request, and a request the service refuses (400) must
+ * not carry a caller's bytes on its spans, learner name included.
  */
+class CheckedBaggageSpanProcessor implements SpanProcessor {
+  onStart(span: Span, parentContext: Context): void {
+    const baggage = propagation.getBaggage(parentContext);
+    if (!baggage) return;
+    for (const [key, value] of checkedDogbookMembers(baggage)) span.setAttribute(key, value);
+  }
+  onEnd(): void {}
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
 export function createBaggageProcessor(): SpanProcessor {
-  // The processor's types come from the 2.x SDK line; its run-time contract is the same in 3.x.
-  return new BaggageSpanProcessor(isDogbookBaggageKey) as unknown as SpanProcessor;
+  return new CheckedBaggageSpanProcessor();
 }

@@ -5,7 +5,7 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { currentTraceId, formatTraceResponse, isHealthCheck, withSpan } from '../src/index';
+import { currentTraceId, formatTraceResponse, isHealthCheck, setFaultInjection, withSpan } from '../src/index';
 import { createBaggageProcessor, startTracing } from '../src/sdk';
 
 const exporter = new InMemorySpanExporter();
@@ -90,6 +90,30 @@ describe('the baggage span processor', () => {
     for (const name of ['test.parent', 'test.child']) {
       expect((await finished(name)).attributes).toEqual({ 'dogbook.learner': 'alice', 'dogbook.fault.dogs.4': 'delay:300' });
     }
+  });
+
+  it.each([
+    ['a malformed fault', { 'dogbook.learner': 'alice', 'dogbook.fault.dogs.4': 'delay:99999' }],
+    ['a learner name with control characters', { 'dogbook.learner': 'al\u001b[2Jice' }],
+    ['an unknown dogbook.* key', { 'dogbook.learner': 'alice', 'dogbook.whatever': 'x' }],
+  ])('when the baggage holds %s, then no dogbook.* member becomes an attribute, the valid ones neither', async (_what, members) => {
+    const baggage = propagation.createBaggage(Object.fromEntries(Object.entries(members).map(([key, value]) => [key, { value }])));
+
+    await context.with(propagation.setBaggage(context.active(), baggage), () => withSpan(tracer, 'test.refused', {}, async () => undefined));
+
+    expect((await finished('test.refused')).attributes).toEqual({});
+  });
+
+  it('when the service reads no faults (FAULT_INJECTION=off), then its malformed fault members are ignored and the learner name alone is copied', async () => {
+    const baggage = propagation.createBaggage({ 'dogbook.learner': { value: 'bob' }, 'dogbook.fault.cats': { value: 'explode' } });
+    setFaultInjection(false);
+    try {
+      await context.with(propagation.setBaggage(context.active(), baggage), () => withSpan(tracer, 'test.faults-off', {}, async () => undefined));
+    } finally {
+      setFaultInjection(true);
+    }
+
+    expect((await finished('test.faults-off')).attributes).toEqual({ 'dogbook.learner': 'bob' });
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { MAX_DELAY_MS } from '@dogbook/tracing';
 import type { Trace } from '@dogbook/trace-viewer';
 import { nginxIsAvailable } from '../src/nginx-requirement';
 import { startStack, type Stack } from '../src/stack';
@@ -162,6 +163,21 @@ describe('faults on demand, carried by baggage', () => {
     expect(spansOf(slowTrace, { name: 'kennels.find_kennel' })[0]!.durationMs).toBeGreaterThanOrEqual(DELAY_MS - TIMER_SLACK_MS);
   });
 
+  test('when a fault asks for the largest delay the grammar allows, then the service answers it, not the gateway with a 504', async () => {
+    const largest = `${MAX_DELAY_MS}`;
+    // dogs asked directly, and kennels slowed in its own look-up and then calling its neighbours.
+    const [dog, kennel] = await Promise.all([
+      get(stack, '/api/v1/dogs/4', `dogbook.learner=alice,dogbook.fault.dogs=delay:${largest}`),
+      get(stack, '/api/v1/kennels/2', `dogbook.learner=alice,dogbook.fault.kennels=delay:${largest}`),
+    ]);
+
+    expect(dog.status).toBe(200);
+    expect(dog.body).toEqual({ id: 4, name: 'Jack' });
+    expect(kennel.status).toBe(200);
+    expect(kennel.body).toEqual({ id: 2, name: 'some other kennel', dogs: KENNEL_2_DOGS });
+    expect(kennel.elapsedMs).toBeGreaterThanOrEqual(MAX_DELAY_MS - TIMER_SLACK_MS);
+  }, 60_000);
+
   test('when members combine, then each acts in its own service', async () => {
     const answer = await get(stack, '/api/v1/kennels/2', `dogbook.fault.dogs.4=error,dogbook.fault.inventory=delay:${DELAY_MS}`);
 
@@ -197,7 +213,7 @@ describe('faults on demand, carried by baggage', () => {
     expect(trace.spans.filter((span) => 'user.id' in span.attributes)).toEqual([]);
   });
 
-  describe('when a dogbook.* member is malformed, then the first service answers 400 with the grammar', () => {
+  describe('when a dogbook.* member is malformed, then the first service answers 400 with the grammar, and no dogbook.* member reaches a span', () => {
     test.each([
       ['an unknown service', 'dogbook.fault.cats=error'],
       ['an unknown effect', 'dogbook.fault.dogs=explode'],
@@ -208,6 +224,8 @@ describe('faults on demand, carried by baggage', () => {
       ['a learner name with a dot', 'dogbook.learner=al.ice'],
       ['a learner name of 33 characters', `dogbook.learner=${'a'.repeat(33)}`],
       ['an unknown dogbook key', 'dogbook.debug=true'],
+      ['a learner name with an escape sequence (percent-encoded, as baggage values are)', 'dogbook.learner=al%1B%5B2Jice'],
+      ['a valid learner next to a malformed fault', 'dogbook.learner=alice,dogbook.fault.dogs=explode'],
       ['more than 16 dogbook members', Array.from({ length: 17 }, (_, id) => `dogbook.fault.dogs.${id}=error`).join(',')],
     ])('%s', async (_, baggage) => {
       const answer = await get(stack, '/api/v1/kennels/2', baggage);
@@ -218,6 +236,10 @@ describe('faults on demand, carried by baggage', () => {
       // Refused at the door: no call went on to inventory or dogs.
       const trace = await waitForTrace(stack.viewer!, answer.traceId, (t) => spansOf(t, { service: 'kennels', kind: 'SERVER' }).length === 1);
       expect(trace.spans.filter((span) => span.serviceName !== 'kennels')).toEqual([]);
+      // The server span started before the check answered; it carries none of the refused members.
+      const copied = trace.spans.flatMap((span) => Object.keys(span.attributes).filter((key) => key.startsWith('dogbook.')));
+      expect(copied).toEqual([]);
+      expect(trace.learners).toEqual([]);
     });
   });
 });

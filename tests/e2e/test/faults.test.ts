@@ -6,7 +6,7 @@ import { spansOf, traceIdOf, waitForTrace } from '../src/traces';
 /** Kennels gives up on a call to inventory or dogs after this long. */
 const DOWNSTREAM_TIMEOUT_MS = 1_000;
 /** What "hanging" would mean here: the gateway's own proxy_read_timeout. */
-const GATEWAY_READ_TIMEOUT_MS = 10_000;
+const GATEWAY_READ_TIMEOUT_MS = 20_000;
 
 const gateway = nginxIsAvailable('the fault tests run straight against kennels, without the gateway');
 

@@ -108,7 +108,7 @@ describe("DogBook's pods", () => {
   });
 
   test('when the gateway is deleted, then the grace period covers the preStop sleep and the longest proxied request', () => {
-    expect(nginxStopSeconds).toBe(10);
+    expect(nginxStopSeconds).toBe(20);
     expect(gracePeriodProblems(find(manifests, 'Deployment', 'nginx'), nginxStopSeconds)).toEqual([]);
   });
 

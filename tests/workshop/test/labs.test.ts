@@ -61,8 +61,8 @@ describe.skipIf(!gateway || !tools)('the labs, run as written against DogBook', 
   }
 
   interface LabHooks {
-    /** Extra arguments for `pnpm lab check`, such as lab 5's answer. */
-    checkArgs?: () => Promise<string[]>;
+    /** Extra arguments for `pnpm lab check`, such as lab 5's answer; the learner's shell at hand. */
+    checkArgs?: (shell: ShellSession) => Promise<string[]>;
     /** After a service restarted with a setting from its dev.env. */
     afterDevEnv?: (shell: ShellSession, step: Extract<Step, { kind: 'dev-env' }>) => Promise<void>;
   }
@@ -92,7 +92,7 @@ describe.skipIf(!gateway || !tools)('the labs, run as written against DogBook', 
         } else if (step.kind === 'check') {
           expect(step.lab).toBe(lab);
           await settle();
-          const run = await check(lab, learner, (await hooks.checkArgs?.()) ?? []);
+          const run = await check(lab, learner, (await hooks.checkArgs?.(shell)) ?? []);
           expect(run.stdout.split('\n')).toEqual(expectedOutput(step.expected!, learner).concat(''));
           expect(run.code).toBe(0);
         }
@@ -118,12 +118,29 @@ describe.skipIf(!gateway || !tools)('the labs, run as written against DogBook', 
     await doLab(lab, learner);
   });
 
-  test('lab 3: the check fails before; after continuing a trace, breaking propagation in dogs and restoring it, it passes', async () => {
+  test('lab 3: the check fails before; after continuing a trace, breaking propagation in dogs and restoring it, it passes, and still after question 4 is tried', async () => {
     const learner = newLearner('lab3');
     await expectRed(3, learner);
 
     try {
       await doLab(3, learner);
+
+      // Question 4, tried as its answer says: OTEL_PROPAGATORS=baggage, then tracecontext, then restored.
+      const shell = new ShellSession({ DOGBOOK_LEARNER: learner, DOGBOOK_URL: stack.gateway!.url });
+      try {
+        for (const propagators of ['baggage', 'tracecontext']) {
+          await stack.restart('dogs', { OTEL_PROPAGATORS: propagators });
+          const asked = await shell.run(`curl -s -o /dev/null -w '%{http_code}' -H "baggage: dogbook.learner=$DOGBOOK_LEARNER" "$DOGBOOK_URL/api/v1/kennels/2"`);
+          expect(asked.stdout).toBe('200');
+        }
+        await stack.restart('dogs');
+      } finally {
+        shell.close();
+      }
+      await settle();
+      const after = await check(3, learner);
+      expect(after.stdout).not.toMatch(/^✗/m);
+      expect(after.code).toBe(0);
     } finally {
       // Whatever happened, the next test gets dogs with its usual settings.
       await stack.restart('dogs');
@@ -144,29 +161,41 @@ describe.skipIf(!gateway || !tools)('the labs, run as written against DogBook', 
     }
   });
 
-  test('lab 5: the check fails before, and for a wrong answer; it passes when the answer is the dog that was slow', async () => {
+  test('lab 5: the check fails before, and for a wrong answer, which spends the riddle; after step 1 again, the right answer passes', async () => {
     const learner = newLearner('lab5');
     await expectRed(5, learner, ['--answer', '0']);
 
-    // The dog a learner finds by looking: the longest dogs.find_dog of their slowest trace.
+    // The dog a learner finds by looking: the longest dogs.find_dog of their newest slow trace.
     const slowDog = async () => {
       await settle();
-      const slowest = stack.viewer!.traces().filter((trace) => trace.learners.includes(learner)).sort((a, b) => b.durationMs - a.durationMs)[0]!;
-      const findDogs = slowest.spans.filter((span) => span.name === 'dogs.find_dog').sort((a, b) => b.durationMs - a.durationMs);
+      const slow = stack
+        .viewer!.traces()
+        .filter((trace) => trace.learners.includes(learner) && trace.durationMs > 1_500)
+        .sort((a, b) => Number(BigInt(b.startTimeUnixNano) - BigInt(a.startTimeUnixNano)))[0]!;
+      const findDogs = slow.spans.filter((span) => span.name === 'dogs.find_dog').sort((a, b) => b.durationMs - a.durationMs);
       expect(findDogs[0]!.durationMs).toBeGreaterThan(1_500);
       return Number(findDogs[0]!.attributes['dogbook.dog.id']);
     };
     let wrong: CheckRun | undefined;
+    let late: CheckRun | undefined;
     await doLab(5, learner, {
-      checkArgs: async () => {
+      checkArgs: async (shell) => {
         const dog = await slowDog();
         wrong = await check(5, learner, ['--answer', String((dog + 1) % 6)]);
-        return ['--answer', String(dog)];
+        // The right answer, given after a wrong one for the same slow request, no longer counts.
+        late = await check(5, learner, ['--answer', String(dog)]);
+        // Step 1 again, as the hint says: a new riddle.
+        const stepOne = labSteps(LAB_FILES[5]!)[0]!;
+        expect((await shell.run(stepOne.kind === 'request' ? stepOne.code : 'false')).status).toBe(0);
+        return ['--answer', String(await slowDog())];
       },
     });
 
     expect(wrong?.code).toBe(1);
     expect(wrong?.stdout).toContain('✗ your answer names the dog that was slow');
+    expect(wrong?.stdout).toContain('this riddle is spent');
+    expect(late?.code).toBe(1);
+    expect(late?.stdout).toContain('run step 1 again for a new riddle');
   });
 
   test("lab 6: the check fails before; after the lab as written it passes, and dogs' quiet log still names the failed request's trace", async () => {
@@ -220,6 +249,6 @@ describe.skipIf(!gateway || !tools)('the labs, run as written against DogBook', 
 
     const viewer = await check(lab, learner, ['--backend', 'viewer']);
     expect(viewer.code).toBe(2);
-    expect(viewer.stderr).toContain(`lab ${lab} needs Docker`);
+    expect(viewer.stderr).toContain(`lab ${lab} needs the Docker stack`);
   });
 });

@@ -1,3 +1,4 @@
+import type { Answered } from '../answers';
 import type { Grafana } from '../grafana';
 import type { TraceSource } from '../sources/source';
 
@@ -18,6 +19,12 @@ export interface CheckContext {
   grafana: Grafana | undefined;
   /** The learner's answer to a lab's question: `--answer`, or typed at the prompt on a terminal. */
   answer(question: string): Promise<string | undefined>;
+  /**
+   * For a question with few possible answers: the learner's one answer to `riddle` (an id of the
+   * trace the question is about). A wrong answer spends the riddle, so trying every answer does
+   * not pass; the learner makes a new riddle by doing the lab's step again.
+   */
+  answerOnce(question: string, riddle: string, isRight: (answer: string) => boolean): Promise<Answered>;
 }
 
 export interface LabCheck {
@@ -41,7 +48,7 @@ export function noTracesHint(context: CheckContext): string {
   if (context.source.kind === 'viewer') {
     return (
       `send the lab's request with the header "baggage: ${name}" (is DOGBOOK_LEARNER set to ${context.learner} in the ` +
-      'terminal you sent it from?); the viewer keeps the newest 100 traces only, so an old one may be gone'
+      'terminal you sent it from?); the viewer forgets everything when pnpm dev restarts'
     );
   }
   return (

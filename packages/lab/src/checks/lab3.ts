@@ -18,10 +18,11 @@ function continuesCallersTrace(trace: Trace): boolean {
   return serverSpans(trace, 'kennels').some((span) => span.parentSpanId !== null && !ids.has(span.parentSpanId));
 }
 
-/** Every call kennels made was continued by the service it called, dogs included. */
+/** kennels called its neighbours, and every call was continued by the service it called, dogs included. */
 function wholeAgain(trace: Trace): boolean {
   const calls = trace.spans.filter((span) => span.serviceName === 'kennels' && span.kind === 'CLIENT');
   return (
+    calls.length > 0 &&
     serverSpans(trace, 'dogs').length > 0 &&
     calls.every((call) => childrenOf(trace, call).some((child) => child.kind === 'SERVER'))
   );
@@ -29,16 +30,17 @@ function wholeAgain(trace: Trace): boolean {
 
 /**
  * The callee's half of a call whose trace fell in two: a trace of its own in the called service,
- * rooted in a SERVER span for the same path, that started while kennels was waiting for the answer,
- * and that carries no learner name, because the baggage stopped where the trace context did.
- * That time window, set by the learner's own client span, is what ties it to the learner.
+ * rooted in a SERVER span for the same path, that started while kennels was waiting for the answer.
+ * It carries no learner name when propagation is off, or the learner's own when only baggage still
+ * travels (the lab's question 4); never another learner's. That time window, set by the learner's
+ * own client span, is what ties it to the learner.
  */
-async function otherHalf(source: TraceSource, call: Span): Promise<Trace | undefined> {
+async function otherHalf(source: TraceSource, learner: string, call: Span): Promise<Trace | undefined> {
   const path = calledPath(call);
   const service = serviceOfPath(path ?? '');
   if (!path || !service) return undefined;
   // A little slack either side: two processes read the same clock, but round their times apart.
-  const candidates = await source.untaggedRootTraces(service, startMs(call) - 20, endMs(call) + 20);
+  const candidates = await source.rootTracesBetween(service, startMs(call) - 20, endMs(call) + 20, learner);
   return candidates.find((trace) =>
     serverSpans(trace, service).some(
       (span) => span.parentSpanId === null && span.attributes['url.path'] === path && endMs(span) <= endMs(call) + 20,
@@ -50,19 +52,32 @@ async function otherHalf(source: TraceSource, call: Span): Promise<Trace | undef
 const uncontinuedDogCalls = (trace: Trace): Span[] =>
   uncontinuedCalls(trace).filter((call) => serviceOfPath(calledPath(call) ?? '') === 'dogs');
 
+/** Each broken request costs a look-up of the other half: enough for the lab and its experiments. */
+const MAX_BROKEN_LOOKED_AT = 10;
+
 /** Lab 3, propagation: continue a trace you started, break propagation in one service, restore it. */
 export const lab3: LabCheck = {
   async run(context) {
     const traces = await context.source.learnerTraces(context.learner);
     const continued = traces.find(continuesCallersTrace);
-    // Newest first: the latest request whose trace fell in two, and its calls that nobody continued.
-    const broken = traces.find((trace) => uncontinuedDogCalls(trace).length > 0);
-    let halves: Trace | undefined;
-    for (const call of broken ? uncontinuedDogCalls(broken) : []) {
-      halves = await otherHalf(context.source, call);
-      if (halves) break;
+    // Newest first: the requests whose trace fell in two, each with its other half if found. Any
+    // of them will do, so that the lab's own experiments afterwards (question 4) take nothing away.
+    const brokenTraces = traces.filter((trace) => uncontinuedDogCalls(trace).length > 0);
+    const found: { broken: Trace; half: Trace }[] = [];
+    for (const trace of brokenTraces.slice(0, MAX_BROKEN_LOOKED_AT)) {
+      for (const call of uncontinuedDogCalls(trace)) {
+        const half = await otherHalf(context.source, context.learner, call);
+        if (half) {
+          found.push({ broken: trace, half });
+          break;
+        }
+      }
     }
-    const restored = broken && traces.find((trace) => BigInt(trace.startTimeUnixNano) > BigInt(broken.startTimeUnixNano) && wholeAgain(trace));
+    const broken = found[0]?.broken ?? brokenTraces[0];
+    const halves = found[0]?.half;
+    // Restored after the first break whose halves were found: a later experiment does not undo it.
+    const since = found.at(-1)?.broken ?? broken;
+    const restored = since && traces.find((trace) => BigInt(trace.startTimeUnixNano) > BigInt(since.startTimeUnixNano) && wholeAgain(trace));
 
     return [
       hasTraces(context, traces),
@@ -80,7 +95,7 @@ export const lab3: LabCheck = {
       },
       {
         ok: halves !== undefined,
-        text: "that request's other half: a trace of its own in dogs, started during kennels' call, without your learner name",
+        text: "that request's other half: a trace of its own in dogs, started during kennels' call",
         hint: broken
           ? `look for it in ${context.source.description}: it starts with "dogs: GET /api/v1/dogs/:id"; ` +
             (context.source.kind === 'grafana' ? 'Tempo lists it 30 seconds after it ended' : 'was the viewer restarted since?')

@@ -1,8 +1,18 @@
-import { childrenOf, parentOf, spansNamed } from '../traces';
+import { childrenOf, parentOf, spansNamed, type Span, type Trace } from '../traces';
 import { hasTraces, type LabCheck } from './check';
 
 /** The span the lab asks for, by the name the lab gives it. */
 export const NEW_SPAN = 'kennels.fetch_dogs';
+
+/** Whether `span` hangs somewhere under `ancestor`, at any depth. */
+function isBelow(trace: Trace, span: Span, ancestor: Span): boolean {
+  const seen = new Set<string>();
+  for (let parent = parentOf(trace, span); parent && !seen.has(parent.spanId); parent = parentOf(trace, parent)) {
+    if (parent.spanId === ancestor.spanId) return true;
+    seen.add(parent.spanId);
+  }
+  return false;
+}
 
 /**
  * Lab 4, instrument it yourself: a `kennels.fetch_dogs` span around the dog look-ups, made with
@@ -20,6 +30,9 @@ export const lab4: LabCheck = {
     const dogCalls = trace ? spansNamed(trace, 'kennels.fetch_dog', 'kennels') : [];
     const children = trace && span ? childrenOf(trace, span) : [];
     const count = span?.attributes['dogbook.dog.count'];
+    // The lab keeps the inventory call outside the new span: its span must not be a descendant.
+    const inventoryCalls = trace ? spansNamed(trace, 'kennels.fetch_dog_ids', 'kennels') : [];
+    const inventoryInside = trace && span ? inventoryCalls.filter((call) => isBelow(trace, call, span)) : [];
 
     return [
       hasTraces(context, traces),
@@ -36,6 +49,15 @@ export const lab4: LabCheck = {
         text: `its parent is kennels' server span, "GET /api/v1/kennels/:id"`,
         hint: span
           ? `its parent is ${parent ? `"${parent.name}"` : 'not in the trace'}: start the span in withDogs(), around the dog look-ups only`
+          : 'first make the span (the line above)',
+      },
+      {
+        ok: span !== undefined && inventoryCalls.length > 0 && inventoryInside.length === 0,
+        text: `the inventory call stays outside it: kennels.fetch_dog_ids does not hang under ${NEW_SPAN}`,
+        hint: span
+          ? inventoryCalls.length === 0
+            ? 'that trace holds no kennels.fetch_dog_ids span: ask for kennel 2 itself (step 4)'
+            : `start ${NEW_SPAN} after \`await neighbours.fetchDogIds(...)\`, around the Promise.all of the dog look-ups only`
           : 'first make the span (the line above)',
       },
       {

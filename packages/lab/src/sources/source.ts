@@ -5,14 +5,21 @@ export interface TraceSource {
   readonly kind: 'viewer' | 'grafana';
   /** For the report: "the trace viewer at http://127.0.0.1:4318". */
   readonly description: string;
-  /** Every trace with a span tagged `dogbook.learner = <learner>`, newest first. */
+  /** Every learner name its traces carry (`pnpm lab status`). */
+  learners(): Promise<string[]>;
+  /**
+   * Every trace with a span tagged `dogbook.learner = <learner>`, newest first, each holding only
+   * the spans so tagged (see ownPart): a check credits a learner with nothing they did not cause.
+   */
   learnerTraces(learner: string): Promise<Trace[]>;
   /**
-   * Traces that carry no learner tag at all and start with a SERVER span of `service` between
-   * `fromMs` and `toMs`: the other half of a learner's request whose trace fell in two (lab 3).
-   * No learner's traces are read here, only untagged ones in a window the learner's own trace sets.
+   * Traces that start with a SERVER span of `service` between `fromMs` and `toMs` and carry no
+   * learner's name but this learner's, or none: the other half of a learner's request whose trace
+   * fell in two (lab 3). Untagged when propagation is off; tagged with the learner's own name when
+   * only baggage still travels (`OTEL_PROPAGATORS=baggage`). The window, set by the learner's own
+   * trace, is what ties an untagged half to them.
    */
-  untaggedRootTraces(service: string, fromMs: number, toMs: number): Promise<Trace[]>;
+  rootTracesBetween(service: string, fromMs: number, toMs: number, learner: string): Promise<Trace[]>;
 }
 
 /** The backend did not answer as expected: the check cannot say anything, so it stops. */

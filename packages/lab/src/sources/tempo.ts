@@ -1,5 +1,5 @@
 import type { Grafana } from '../grafana';
-import { newestFirst, startMs, type Trace } from '../traces';
+import { newestFirst, ownParts, startMs, type Trace } from '../traces';
 import { SourceError, type TraceSource } from './source';
 import { traceFromTempo } from './tempo-json';
 
@@ -8,6 +8,10 @@ const SEARCH_WINDOW_S = 6 * 3600;
 const MAX_TRACES = 100;
 /** Trace look-ups in flight at once: quick, without flooding a laptop's Tempo. */
 const PARALLEL_LOOKUPS = 6;
+
+interface TagValues {
+  tagValues?: { type?: string; value?: unknown }[];
+}
 
 interface SearchAnswer {
   traces?: { traceID?: string }[];
@@ -46,20 +50,31 @@ export function tempoSource(grafana: Grafana): TraceSource {
   return {
     kind: 'grafana',
     description: `Tempo through Grafana at ${grafana.baseUrl}`,
+    async learners() {
+      // Tempo's tag values API (v2): every value of the span attribute within the search window.
+      const now = Math.ceil(Date.now() / 1000);
+      const answer = (await grafana.get('tempo', '/api/v2/search/tag/span.dogbook.learner/values', {
+        start: now - SEARCH_WINDOW_S,
+        end: now,
+      })) as TagValues;
+      return (answer?.tagValues ?? []).flatMap((tag) => (typeof tag.value === 'string' ? [tag.value] : []));
+    },
     async learnerTraces(learner) {
       const now = Math.ceil(Date.now() / 1000);
       // The name was checked against [A-Za-z0-9_-] before it gets here: nothing to escape.
       const traces = await search(`{ span.dogbook.learner = "${learner}" }`, now - SEARCH_WINDOW_S, now);
-      return traces.filter((trace) => trace.learners.includes(learner));
+      return newestFirst(ownParts(traces, learner));
     },
-    async untaggedRootTraces(service, fromMs, toMs) {
+    async rootTracesBetween(service, fromMs, toMs, learner) {
       const traces = await search(
         `{ trace:rootService = "${service}" }`,
         Math.floor(fromMs / 1000) - 1,
         Math.ceil(toMs / 1000) + 1,
       );
       return traces.filter(
-        (trace) => trace.learners.length === 0 && trace.rootServiceName === service && startMs(trace) >= fromMs && startMs(trace) <= toMs,
+        (trace) =>
+          trace.learners.every((name) => name === learner) &&
+          trace.rootServiceName === service && startMs(trace) >= fromMs && startMs(trace) <= toMs,
       );
     },
   };

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { newestFirst, startMs, type Trace } from '../traces';
+import { newestFirst, ownParts, startMs, type Trace } from '../traces';
 import { SourceError, type TraceSource } from './source';
 
 /** The viewer prints a trace once no span has arrived for 1.5 s (its default quiet time); wait a little longer. */
@@ -25,6 +25,13 @@ export function viewerSource(baseUrl: string): TraceSource {
   return {
     kind: 'viewer',
     description: `the trace viewer at ${base}`,
+    async learners() {
+      const url = `${base}/api/learners`;
+      const response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const body: unknown = await response.json().catch(() => undefined);
+      if (!response.ok || !Array.isArray(body)) throw new SourceError(`${url} answered ${response.status}, not a list of learner names`);
+      return body.filter((name): name is string => typeof name === 'string');
+    },
     async learnerTraces(learner) {
       const url = `${base}/api/traces?learner=${encodeURIComponent(learner)}`;
       const deadline = Date.now() + SETTLE_MS;
@@ -33,13 +40,15 @@ export function viewerSource(baseUrl: string): TraceSource {
         await sleep(250);
         traces = await getTraces(url);
       }
-      return newestFirst(traces);
+      return newestFirst(ownParts(traces, learner));
     },
-    async untaggedRootTraces(service, fromMs, toMs) {
-      const traces = await getTraces(`${base}/api/traces`);
+    async rootTracesBetween(service, fromMs, toMs, learner) {
+      // The viewer picks the traces itself: it may hold thousands.
+      const window = `rootService=${encodeURIComponent(service)}&from=${Math.max(0, Math.floor(fromMs))}&to=${Math.ceil(toMs)}`;
+      const traces = await getTraces(`${base}/api/traces?${window}`);
       return traces.filter(
         (trace) =>
-          trace.learners.length === 0 &&
+          trace.learners.every((name) => name === learner) &&
           trace.rootServiceName === service &&
           startMs(trace) >= fromMs &&
           startMs(trace) <= toMs,
