@@ -1,9 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { freePort } from '@dogbook/processes';
+import { freePort, waitUntil } from '@dogbook/processes';
 import { missingTools, startNginx, type RunningNginx } from '../src';
 
 const missing = missingTools();
@@ -30,14 +29,6 @@ function startHoldingService() {
   };
 }
 
-/** Waits for `condition`, with a generous deadline. */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describe.skipIf(missing.length > 0)('the gateway, shared by a room', () => {
   const service = startHoldingService();
@@ -45,7 +36,7 @@ describe.skipIf(missing.length > 0)('the gateway, shared by a room', () => {
   beforeAll(async () => {
     const port = await service.listen();
     const upstream = `127.0.0.1:${port}`;
-    gateway = await startNginx({ port: await freePort(), upstreams: { kennels: upstream, inventory: upstream, dogs: upstream } });
+    gateway = await startNginx({ port: await freePort(), upstreams: { kennels: upstream, inventory: upstream, dogs: upstream, traces: upstream } });
   });
   afterAll(async () => {
     service.release();
@@ -69,7 +60,7 @@ describe.skipIf(missing.length > 0)('the gateway, shared by a room', () => {
         return answer;
       }),
     );
-    await until(() => service.held() - before + refused.length === count, `${count} requests to be held or refused`);
+    await waitUntil(`${count} requests to be held or refused`, () => service.held() - before + refused.length === count, { timeoutMs: 20_000, intervalMs: 20 });
     return { held: service.held() - before, refused, answers };
   }
 
