@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `pnpm test`: `turbo run test` (every package's type check and tests), its output passed through
+ * `pnpm test`: `turbo run test --continue` (every package's type check and tests, each run even when
+ * another fails, so the summary counts them all), its output passed through
  * as it comes, then a plain summary: how many tests passed, failed and were skipped, and for each
  * package that skipped some, the reason its tests gave (no nginx, no promtool, ...). Arguments go on
  * to turbo, e.g. `pnpm test --filter=@dogbook/lab`.
@@ -10,7 +11,7 @@ import { lineSplitter } from './lines';
 import { formatSummary, tallyTests } from './test-summary';
 
 const color = process.stdout.isTTY ? ['--color'] : [];
-const turbo = spawn('turbo', ['run', 'test', ...color, ...process.argv.slice(2)], { stdio: ['inherit', 'pipe', 'pipe'] });
+const turbo = spawn('turbo', ['run', 'test', '--continue', ...color, ...process.argv.slice(2)], { stdio: ['inherit', 'pipe', 'pipe'] });
 const lines: string[] = [];
 for (const [stream, target] of [
   [turbo.stdout, process.stdout],
