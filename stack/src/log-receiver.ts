@@ -3,13 +3,14 @@
  * receiver at the address otel-config.yaml sends logs to (`http://loki:3100/otlp`, rewritten), that
  * keeps the newest records in memory for the live suite to read.
  *
- *   POST <any path>/v1/logs   OTLP/protobuf export request (the collector's default) -> 200
+ *   POST <any path>/v1/logs   OTLP/protobuf export request (the collector's default), gzip or not -> 200
  *   GET  /records             the records kept, oldest first, as JSON
  *   GET  /ready               200 once listening
  *
  * Environment: LOG_RECEIVER_PORT (required), LOG_RECEIVER_MAX_RECORDS (default 20000).
  */
 import { type IncomingMessage, createServer } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { parse } from 'protobufjs';
 
 /** The fields of opentelemetry-proto's logs messages the suite reads, with the spec's field numbers. */
@@ -88,6 +89,8 @@ export function decodeLogsExport(body: Uint8Array): ReceivedLogRecord[] {
 }
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
+/** What a gzip body may inflate to: enough for any batch, not for a zip bomb. */
+const MAX_INFLATED_BYTES = 10 * MAX_BODY_BYTES;
 
 function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
@@ -116,7 +119,8 @@ function main() {
       const body = await readBody(req);
       if (!body) return void res.writeHead(413).end();
       try {
-        records.push(...decodeLogsExport(body));
+        // The collector's OTLP/HTTP exporter compresses with gzip unless told otherwise.
+        records.push(...decodeLogsExport(req.headers['content-encoding'] === 'gzip' ? gunzipSync(body, { maxOutputLength: MAX_INFLATED_BYTES }) : body));
       } catch {
         return void res.writeHead(400).end();
       }
