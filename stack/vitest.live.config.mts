@@ -10,5 +10,7 @@ export default defineConfig({
     // Backends ingest in batches (the collector, Loki's flush): answers take seconds, not milliseconds.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Every test by name, the skipped ones too: a dashboard panel left out says why.
+    reporters: ['verbose'],
   },
 });
