@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Builds the stack's backends from their published Go modules, at the versions docker-compose.yml
-# pins, so the real Collector, Loki and Prometheus run DogBook's own config files without Docker.
+# pins, so the real Collector and Prometheus run DogBook's own config files without Docker.
+# Only permissively licensed modules: Tempo, Loki and Grafana are AGPL and never built here
+# (tests/stack/not-to-use.txt lists the modules no build script may name).
 #   stack/build-backends.sh            # builds what is missing, prints "<name> <binary>" lines
 #   stack/build-backends.sh --versions # prints "<name> <compose version> <go module@version>"
 #   stack/build-backends.sh --collector-manifest   # prints the collector builder's manifest
 #   DOGBOOK_BACKENDS_CACHE=/elsewhere stack/build-backends.sh   # another cache folder
-# Each backend is built once into $DOGBOOK_BACKENDS_CACHE/<name>-<version>/ and reused after;
+# Each backend is built once into $DOGBOOK_BACKENDS_CACHE/<name>-<version>/ (the collector's folder
+# also names its manifest's hash) and reused after;
 # a binary of the right version already on PATH (a downloaded release) is used as it is.
 # Progress and timings go to stderr; stdout carries only the result, for `pnpm stack:up`.
 set -euo pipefail
@@ -24,7 +27,7 @@ export GOWORK=off
 
 say() { echo "build-backends: $*" >&2; }
 
-# The tag of a compose image, e.g. image_tag grafana/loki -> 3.7.1. Compose is the one source.
+# The tag of a compose image, e.g. image_tag prom/prometheus -> v3.14.0. Compose is the one source.
 image_tag() {
   local tag
   tag="$(sed -n "s|^ *image: *[\"']\{0,1\}$1:\([^\"' #]*\).*|\1|p" "$compose")"
@@ -33,8 +36,6 @@ image_tag() {
 }
 
 collector_version="$(image_tag otel/opentelemetry-collector-contrib)"
-loki_version="$(image_tag grafana/loki)"
-tempo_version="$(image_tag grafana/tempo)"
 prometheus_tag="$(image_tag prom/prometheus)"
 prometheus_version="${prometheus_tag#v}"
 # Prometheus 3.x publishes its Go module as v0.<major><minor, two digits>.<patch>: v3.14.0 -> v0.314.0.
@@ -43,9 +44,7 @@ prometheus_module_version="$(printf 'v0.%d%02d.%d' "$p_major" "$p_minor" "$p_pat
 
 if [ "${1:-}" = "--versions" ]; then
   echo "collector $collector_version go.opentelemetry.io/collector/cmd/builder@v$collector_version"
-  echo "loki $loki_version github.com/grafana/loki/v3@v$loki_version"
   echo "prometheus $prometheus_version github.com/prometheus/prometheus@$prometheus_module_version"
-  echo "tempo $tempo_version -"
   exit 0
 fi
 
@@ -81,9 +80,9 @@ timed_build() {
   say "built $name $version in $((SECONDS - started)) s; modules downloaded: $(($(modcache_mb) - mb_before)) MB"
 }
 
-# The builder's manifest: exactly the components otel-config.yaml uses, plus `debug` for its
-# troubleshooting comment, at the versions the contrib distribution's manifest pins for this
-# release (all equal to it).
+# The builder's manifest: exactly the components otel-config.yaml and otel-tail-sampling.yaml use,
+# plus `debug` for its troubleshooting comment, at the versions the contrib distribution's manifest
+# pins for this release (all equal to it).
 collector_manifest() {
   local output_path="$1"
   cat <<MANIFEST
@@ -98,8 +97,10 @@ receivers:
   - gomod: go.opentelemetry.io/collector/receiver/otlpreceiver v$collector_version
 processors:
   - gomod: go.opentelemetry.io/collector/processor/memorylimiterprocessor v$collector_version
+  - gomod: github.com/open-telemetry/opentelemetry-collector-contrib/processor/tailsamplingprocessor v$collector_version
+connectors:
+  - gomod: github.com/open-telemetry/opentelemetry-collector-contrib/connector/spanmetricsconnector v$collector_version
 exporters:
-  - gomod: go.opentelemetry.io/collector/exporter/otlpexporter v$collector_version
   - gomod: go.opentelemetry.io/collector/exporter/otlphttpexporter v$collector_version
   - gomod: go.opentelemetry.io/collector/exporter/debugexporter v$collector_version
 MANIFEST
@@ -115,18 +116,6 @@ build_collector() {
   mv "$work/build/otelcol-dogbook" "$out"
 }
 
-build_loki() {
-  local out="$1" src="$cache/work/loki-$loki_version"
-  module_source "github.com/grafana/loki/v3@v$loki_version" "$src"
-  # go.mod points pkg/push at ./pkg/push, a nested module the zip leaves out: use the published one.
-  (cd "$src" && go mod edit -dropreplace=github.com/grafana/loki/pkg/push)
-  # The module proxy refuses bce-sdk-go v0.9.262 (Baidu object storage, linked in by objstore and
-  # unused with DogBook's filesystem storage): take the next patch release, which it serves.
-  (cd "$src" && go mod edit -replace=github.com/baidubce/bce-sdk-go=github.com/baidubce/bce-sdk-go@v0.9.263)
-  (cd "$src" && nice -n 19 go build -mod=mod -tags netgo -o "$out" \
-    -ldflags "-X github.com/grafana/loki/v3/pkg/util/build.Version=$loki_version" ./cmd/loki)
-}
-
 build_prometheus() {
   local out="$1" src="$cache/work/prometheus-$prometheus_version"
   module_source "github.com/prometheus/prometheus@$prometheus_module_version" "$src"
@@ -136,18 +125,11 @@ build_prometheus() {
     -ldflags "-X github.com/prometheus/common/version.Version=$prometheus_version" ./cmd/prometheus)
 }
 
-# promtool of the same release: the live suite pushes samples into Prometheus with it.
-build_promtool() {
-  local out="$1" src="$cache/work/prometheus-$prometheus_version"
-  module_source "github.com/prometheus/prometheus@$prometheus_module_version" "$src"
-  (cd "$src" && nice -n 19 go build -mod=mod -o "$out" \
-    -ldflags "-X github.com/prometheus/common/version.Version=$prometheus_version" ./cmd/promtool)
-}
-
-# Prints "<name> <binary>": from PATH, else the cache, else built into the cache now.
+# Prints "<name> <binary>": from PATH, else the cache, else built into the cache now. The cache
+# folder is $4 when given, else the version.
 provide() {
   local name="$1" version="$2" release_name="$3" out bin
-  out="$cache/$name-$version/$name"
+  out="$cache/$name-${4:-$version}/$name"
   if bin="$(on_path "$release_name" "$version")"; then
     say "$name $version: using $bin"
   elif [ -x "$out" ]; then
@@ -167,19 +149,7 @@ if [ "${1:-}" = "--collector-manifest" ]; then
 fi
 
 mkdir -p "$cache"
-provide collector "$collector_version" otelcol-contrib
-provide loki "$loki_version" loki
+# The manifest decides what the collector holds: another manifest is another build.
+collector_key="$collector_version-$(collector_manifest ./build | sha256sum | cut -c1-12)"
+provide collector "$collector_version" otelcol-contrib "$collector_key"
 provide prometheus "$prometheus_version" prometheus
-provide promtool "$prometheus_version" promtool
-
-# Tempo's module has no /v3 path, so its 3.x tags exist on the proxy only as pseudo-versions, and
-# the proxy refuses every Tempo version after v1.5.0 ("not available"). Only a release binary helps.
-if bin="$(on_path tempo "$tempo_version")"; then
-  say "tempo $tempo_version: using $bin"
-  echo "tempo $bin"
-else
-  say "tempo $tempo_version cannot be fetched from the Go module proxy (it refuses every Tempo"
-  say "  version after v1.5.0), and no tempo $tempo_version is on PATH. Without it there are no"
-  say "  traces to query, no span metrics or service graph in Prometheus, no exemplars. To have"
-  say "  them, put the release binary (github.com/grafana/tempo/releases, v$tempo_version) on PATH."
-fi

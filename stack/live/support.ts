@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { vi } from 'vitest';
 import { ADDRESSES_PATH, STATE_PATH, type State } from '../src/paths';
@@ -10,19 +9,28 @@ export function stackAddresses(): Addresses {
   return JSON.parse(readFileSync(ADDRESSES_PATH, 'utf8')) as Addresses;
 }
 
-/** The stack's process ids and binaries, from the supervisor's state file. */
+/** The stack's process ids, binaries and compose files, from the supervisor's state file. */
 export function stackState(): State {
   return JSON.parse(readFileSync(STATE_PATH, 'utf8')) as State;
 }
 
-/** Requests kennel 2 through nginx and returns the trace id from the traceresponse header. */
-export async function requestKennel(gateway: string, id = 2): Promise<{ traceId: string; status: number; at: number }> {
-  const at = Date.now();
-  const response = await fetch(`${gateway}/api/v1/kennels/${id}`);
+export interface Answer {
+  status: number;
+  traceId: string;
+  /** The span the traceresponse header names: kennels' server span. */
+  spanId: string;
+}
+
+/**
+ * Requests kennel `id` through nginx, with `baggage` when given (a fault, a learner name), and
+ * returns the status and the ids from the traceresponse header.
+ */
+export async function requestKennel(gateway: string, { id = 2, baggage }: { id?: number; baggage?: string } = {}): Promise<Answer> {
+  const response = await fetch(`${gateway}/api/v1/kennels/${id}`, { headers: baggage ? { baggage } : {} });
   await response.arrayBuffer();
-  const match = /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(response.headers.get('traceresponse') ?? '');
+  const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/.exec(response.headers.get('traceresponse') ?? '');
   if (!match) throw new Error(`no traceresponse header on the answer (status ${response.status})`);
-  return { traceId: match[1]!, status: response.status, at };
+  return { status: response.status, traceId: match[1]!, spanId: match[2]! };
 }
 
 /** Polls `attempt` until it returns without throwing: backends ingest in batches. */
@@ -35,6 +43,24 @@ export async function getJson<T>(url: string, headers: Record<string, string> = 
   const body = await response.text();
   if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${body}`);
   return JSON.parse(body) as T;
+}
+
+/** A span as the trace viewer returns it (packages/trace-viewer/README.md). */
+export interface ViewerSpan {
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  kind: string;
+  serviceName: string;
+  status: { code: string };
+}
+
+/** The trace the viewer (in Tempo's place) holds under this id, or undefined when it holds none. */
+export async function fetchTrace(addresses: Addresses, traceId: string): Promise<{ spans: ViewerSpan[] } | undefined> {
+  const response = await fetch(`${addresses.traces}/api/traces/${traceId}`);
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`trace ${traceId}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { spans: ViewerSpan[] };
 }
 
 export interface PromSeries {
@@ -51,15 +77,13 @@ export async function promQuery(prometheus: string, expr: string): Promise<PromS
   return body.data.result;
 }
 
-/**
- * Writes samples into Prometheus by remote write, with promtool of the same release: the way Tempo's
- * metrics-generator writes span metrics. `exposition` is in Prometheus' text format.
- */
-export function remoteWrite(promtool: string, prometheus: string, exposition: string, labels: Record<string, string> = {}): void {
-  // promtool appends the path, /api/v1/write (--remote-write.path).
-  const args = ['push', 'metrics', prometheus, ...Object.entries(labels).map(([k, v]) => `--label=${k}=${v}`)];
-  const result = spawnSync(promtool, args, { input: exposition, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`promtool push metrics failed: ${result.stdout}${result.stderr}`);
+/** Runs `task` over `items`, `concurrency` at a time, keeping the results in order. */
+export async function inBatches<T, R>(items: T[], concurrency: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += concurrency) {
+    results.push(...(await Promise.all(items.slice(i, i + concurrency).map(task))));
+  }
+  return results;
 }
 
 /**

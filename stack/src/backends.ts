@@ -1,13 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-/** The programs build-backends.sh provides; Tempo is absent when it could not. */
+/** The programs build-backends.sh provides. */
 export interface Binaries {
   collector: string;
-  loki: string;
   prometheus: string;
-  promtool: string;
-  tempo?: string;
 }
 
 const SCRIPT = join(__dirname, '..', 'build-backends.sh');
@@ -25,7 +22,7 @@ export function provideBinaries(): Binaries {
       .split('\n')
       .map((line) => line.split(' ') as [string, string]),
   );
-  for (const name of ['collector', 'loki', 'prometheus', 'promtool']) {
+  for (const name of ['collector', 'prometheus']) {
     if (!found[name]) throw new Error(`build-backends.sh named no ${name} binary`);
   }
   return found as unknown as Binaries;

@@ -18,11 +18,43 @@ export interface ComposeFile {
   services: Record<string, ComposeService>;
 }
 
-/** docker-compose.yml, with its `<<: *anchor` merges applied, as compose reads it. */
-export function loadCompose(path = join(REPO_ROOT, 'docker-compose.yml')): ComposeFile {
+/** The override that turns on the collector's tail sampling (docs/sampling.md). */
+export const TAIL_SAMPLING_COMPOSE = 'docker-compose.tail-sampling.yml';
+
+/**
+ * The compose files `pnpm stack:up` runs, as `docker compose -f ... -f ...` would be given them:
+ * DOGBOOK_SAMPLING=tail adds the tail-sampling override; unset (or `none`), docker-compose.yml alone.
+ */
+export function composeFiles(env: NodeJS.ProcessEnv = process.env): string[] {
+  const sampling = env.DOGBOOK_SAMPLING ?? 'none';
+  if (sampling === 'none' || sampling === '') return ['docker-compose.yml'];
+  if (sampling === 'tail') return ['docker-compose.yml', TAIL_SAMPLING_COMPOSE];
+  throw new Error(`DOGBOOK_SAMPLING must be "tail" or "none", not ${JSON.stringify(sampling)}`);
+}
+
+/** One compose file, with its `<<: *anchor` merges applied, as compose reads it. */
+function readComposeFile(path: string): ComposeFile {
   const doc = parseDocument(readFileSync(path, 'utf8'), { merge: true, uniqueKeys: true });
   if (doc.errors.length > 0) throw new Error(`${path}: ${doc.errors.map((e) => e.message).join('; ')}`);
   return doc.toJS() as ComposeFile;
+}
+
+/**
+ * The compose files (relative to the repository root), each later one merged over the earlier as
+ * compose merges them, for the keys the stack reads: a service's `volumes` merge by their target
+ * path, every other key is replaced.
+ */
+export function loadCompose(files: string[] = ['docker-compose.yml']): ComposeFile {
+  const [first, ...overrides] = files.map((file) => readComposeFile(join(REPO_ROOT, file)));
+  const merged = first!;
+  for (const override of overrides) {
+    for (const [name, svc] of Object.entries(override.services ?? {})) {
+      const base = merged.services[name] ?? {};
+      const byTarget = new Map([...(base.volumes ?? []), ...(svc.volumes ?? [])].map((v) => [v.split(':')[1], v]));
+      merged.services[name] = { ...base, ...svc, ...(byTarget.size > 0 ? { volumes: [...byTarget.values()] } : {}) };
+    }
+  }
+  return merged;
 }
 
 export function service(compose: ComposeFile, name: string): ComposeService {

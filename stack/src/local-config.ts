@@ -1,18 +1,18 @@
 /**
  * The one mapping from the compose network to this machine. Compose gives every container its own
- * address, reachable by service name (`tempo:4317`), and mounts volumes at fixed paths (`/var/tempo`).
+ * address, reachable by service name (`prometheus:9090`), and mounts volumes at fixed paths (`/prometheus`).
  * Here all processes share 127.0.0.1, each on a port of its own, and keep their data under `.stack/`.
  * So, and only so, the committed files are rewritten:
  *
- * 1. a compose address another service dials (`tempo:4317`, `http://loki:3100`) becomes
+ * 1. a compose address another service dials (`tempo:4318`, `http://loki:3100`) becomes
  *    `127.0.0.1:<port>` of the process that plays that service;
  * 2. an address the file's own process listens on (`0.0.0.0:4317`) becomes `127.0.0.1:<port>`;
- * 3. a path under a named volume (`/var/tempo`, `/loki`) becomes `.stack/data/<volume>`.
+ * 3. a path under a named volume (`/prometheus`) becomes `.stack/data/<volume>`.
  *
- * Every other byte of the file stays as committed. Listen ports that a file gives as a bare number
- * (`http_listen_port: 3100`), or leaves at the program's default (gRPC 9095, the collector's own
- * metrics on 8888), are moved by command-line flags that override the file; compose's own flags are
- * kept, their container paths mapped like the files. test/local-config.test.ts proves all of this.
+ * Every other byte of the file stays as committed. Listen addresses a file leaves to the program's
+ * default (the collector's own metrics on 8888) are moved by command-line flags that override the
+ * file; compose's own flags are kept, their container paths mapped like the files.
+ * test/local-config.test.ts proves all of this.
  */
 import { basename, join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -30,26 +30,31 @@ export interface Ports {
   collectorHealth: number;
   /** The collector's own metrics (otelcol_*), 8888 by default. */
   collectorMetrics: number;
-  tempoHttp: number;
-  tempoGrpc: number;
-  tempoOtlpGrpc: number;
-  lokiHttp: number;
-  lokiGrpc: number;
+  /** The trace viewer, in Tempo's place: the OTLP/HTTP receiver the collector sends traces to. */
+  traceViewer: number;
+  /** The log receiver, in Loki's place. */
+  logReceiver: number;
   prometheus: number;
 }
 
 export const PORT_NAMES: Array<keyof Ports> = [
   'gateway', 'kennels', 'inventory', 'dogs',
   'collectorOtlpGrpc', 'collectorOtlpHttp', 'collectorHealth', 'collectorMetrics',
-  'tempoHttp', 'tempoGrpc', 'tempoOtlpGrpc', 'lokiHttp', 'lokiGrpc', 'prometheus',
+  'traceViewer', 'logReceiver', 'prometheus',
 ];
 
-/** The backends compose runs from images, by compose service name. */
-export type Backend = 'otel-collector' | 'tempo' | 'loki' | 'prometheus';
+/**
+ * The backends run here from compose's own files. Tempo and Loki are not among them: their Go
+ * modules are AGPL, so they are never built; the stack's OTLP/HTTP receivers take their addresses.
+ */
+export type Backend = 'otel-collector' | 'prometheus';
 
 const local = (port: number) => `127.0.0.1:${port}`;
 
-/** Rule 1: what one container dials to reach another, and who answers here. */
+/**
+ * Rule 1: what one container dials to reach another, and who answers here. Tempo's query API
+ * (tempo:3200, which prometheus.yaml scrapes) has no stand-in and stays as written.
+ */
 export function dialedAddresses(ports: Ports): Record<string, string> {
   return {
     'kennels:8080': local(ports.kennels),
@@ -57,9 +62,8 @@ export function dialedAddresses(ports: Ports): Record<string, string> {
     'dogs:8080': local(ports.dogs),
     'otel-collector:4317': local(ports.collectorOtlpGrpc),
     'otel-collector:4318': local(ports.collectorOtlpHttp),
-    'tempo:3200': local(ports.tempoHttp),
-    'tempo:4317': local(ports.tempoOtlpGrpc),
-    'loki:3100': local(ports.lokiHttp),
+    'tempo:4318': local(ports.traceViewer),
+    'loki:3100': local(ports.logReceiver),
     'prometheus:9090': local(ports.prometheus),
   };
 }
@@ -73,34 +77,19 @@ function ownAddresses(backend: Backend, ports: Ports): Record<string, string> {
         '0.0.0.0:4317': local(ports.collectorOtlpGrpc),
         '0.0.0.0:4318': local(ports.collectorOtlpHttp),
       };
-    case 'tempo':
-      return { '0.0.0.0:4317': local(ports.tempoOtlpGrpc) };
     case 'prometheus':
       return { 'localhost:9090': local(ports.prometheus) };
-    case 'loki':
-      return {};
   }
 }
 
 /** Listen addresses the files leave to a bare port number or to the default: flags move them. */
 function listenFlags(backend: Backend, ports: Ports): string[] {
-  // Tempo and Loki share Grafana's server flags (dskit); their gRPC port defaults to 9095 in both.
-  const dskitServer = (http: number, grpc: number) => [
-    '-server.http-listen-address=127.0.0.1',
-    `-server.http-listen-port=${http}`,
-    '-server.grpc-listen-address=127.0.0.1',
-    `-server.grpc-listen-port=${grpc}`,
-  ];
   switch (backend) {
     case 'otel-collector':
-      // A second configuration source, merged over the file: only the collector's metrics reader.
+      // A further configuration source, merged over the files: only the collector's metrics reader.
       return [
         `--config=yaml:service::telemetry::metrics::readers: [{pull: {exporter: {prometheus: {host: 127.0.0.1, port: ${ports.collectorMetrics}}}}}]`,
       ];
-    case 'tempo':
-      return dskitServer(ports.tempoHttp, ports.tempoGrpc);
-    case 'loki':
-      return dskitServer(ports.lokiHttp, ports.lokiGrpc);
     case 'prometheus':
       return [`--web.listen-address=${local(ports.prometheus)}`];
   }

@@ -10,8 +10,10 @@ export const STATE_PATH = join(STACK_DIR, 'state.json');
 export interface State {
   supervisor: number;
   pids: Record<string, number>;
-  /** The programs the stack runs (and promtool, which the live suite writes to Prometheus with). */
+  /** The programs the stack runs. */
   binaries: Record<string, string>;
+  /** The compose files it runs (compose.ts, composeFiles): the tail-sampling override, or not. */
+  composeFiles: string[];
 }
 
 /** Whether a process with this id exists (signal 0 tests without sending anything). */

@@ -11,10 +11,11 @@ import { type ReadyCheck, healthcheckUrl, waitUntilReady } from './ready';
 export interface Addresses {
   /** nginx, where requests enter. */
   gateway: string;
-  /** Tempo's HTTP API, or null when no Tempo binary was available. */
-  tempo: string | null;
+  /** The trace viewer, in Tempo's place: GET /api/traces/<trace id> (packages/trace-viewer). */
+  traces: string;
+  /** The log receiver, in Loki's place: GET /records (src/log-receiver.ts). */
+  logs: string;
   prometheus: string;
-  loki: string;
   /** The collector's OTLP/HTTP receiver. */
   collector: string;
   /** The collector's own metrics (otelcol_*), in Prometheus' text format. */
@@ -33,20 +34,24 @@ export interface RunningStack {
 const SERVICES = ['kennels', 'inventory', 'dogs'] as const;
 type ServiceName = (typeof SERVICES)[number];
 
-/** Backends can take a while on a busy machine: Loki's ring settles within about 15 s. */
+/** Backends can take a while on a busy machine. */
 const BACKEND_READY_MS = 90_000;
 const SERVICE_READY_MS = 30_000;
 
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
-function serviceDir(name: ServiceName): string {
+function packageDir(name: string): string {
   return dirname(require.resolve(`@dogbook/${name}/package.json`));
 }
 
+/** Traces the viewer keeps: enough for a run of `pnpm load` and the suite's own requests. */
+const VIEWER_MAX_TRACES = 5_000;
+
 /**
- * Starts the compose stack as plain processes, in compose's order: Tempo (when there is a binary),
- * Loki and Prometheus; the collector; inventory and dogs; kennels; nginx. Each step waits for what
- * compose's healthchecks wait for. On any failure, what was started is stopped again.
+ * Starts the compose stack as plain processes, in compose's order: Prometheus, and the OTLP/HTTP
+ * receivers that take Tempo's and Loki's addresses (the trace viewer, the log receiver); the
+ * collector; inventory and dogs; kennels; nginx. Each step waits for what compose's healthchecks
+ * wait for. On any failure, what was started is stopped again.
  */
 export async function startStack(options: {
   stackDir: string;
@@ -66,7 +71,7 @@ export async function startStack(options: {
   const stop = async () => {
     await gateway?.stop();
     // The services first, so that they flush their last spans and logs to a collector still running.
-    for (const group of [SERVICES as readonly string[], ['otel-collector'], ['tempo', 'loki', 'prometheus']]) {
+    for (const group of [SERVICES as readonly string[], ['otel-collector'], ['trace-viewer', 'log-receiver', 'prometheus']]) {
       await Promise.all(processes.filter((p) => group.includes(p.name)).map((p) => p.stop()));
     }
   };
@@ -89,6 +94,10 @@ export async function startStack(options: {
     return run(name, binary, plan.args, check, { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' });
   };
 
+  // The receivers in Tempo's and Loki's places: Node programs, not traced themselves.
+  const receiver = (name: string, script: string, env: Record<string, string>, ready: string) =>
+    run(name, process.execPath, [script], { url: ready }, { PATH: process.env.PATH ?? '', ...env });
+
   const startService = (name: ServiceName) => {
     const env = localEnvironment(environmentOf(service(compose, name)), ports, ports[name]);
     return run(
@@ -97,19 +106,19 @@ export async function startStack(options: {
       ['--require', '@dogbook/tracing/register', 'dist/server.js'],
       { url: healthcheckUrl(service(compose, name), ports[name]) },
       { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      serviceDir(name),
+      packageDir(name),
     );
   };
 
   try {
     await Promise.all([
-      // Compose runs `loki -health`, and so does this, pointed at the port here. `tempo -health`
-      // GETs Tempo's /ready: asked directly, as its flag for another address could not be checked.
-      binaries.tempo ? backend('tempo', binaries.tempo, { url: `${url(ports.tempoHttp)}/ready` }) : undefined,
-      backend('loki', binaries.loki, {
-        command: binaries.loki,
-        args: ['-health', `-health.url=${url(ports.lokiHttp)}/ready`],
-      }),
+      receiver(
+        'trace-viewer',
+        join(packageDir('trace-viewer'), 'dist', 'cli.js'),
+        { TRACE_VIEWER_PORT: String(ports.traceViewer), TRACE_VIEWER_MAX_TRACES: String(VIEWER_MAX_TRACES) },
+        `${url(ports.traceViewer)}/api/traces?learner=ready`,
+      ),
+      receiver('log-receiver', join(__dirname, 'log-receiver.js'), { LOG_RECEIVER_PORT: String(ports.logReceiver) }, `${url(ports.logReceiver)}/ready`),
       backend('prometheus', binaries.prometheus, { url: healthcheckUrl(service(compose, 'prometheus'), ports.prometheus) }),
     ]);
     // Compose only waits for the collector to start (its image has no shell to run a check); here
@@ -131,9 +140,9 @@ export async function startStack(options: {
   return {
     addresses: {
       gateway: gateway.url,
-      tempo: binaries.tempo ? url(ports.tempoHttp) : null,
+      traces: url(ports.traceViewer),
+      logs: url(ports.logReceiver),
       prometheus: url(ports.prometheus),
-      loki: url(ports.lokiHttp),
       collector: url(ports.collectorOtlpHttp),
       collectorMetrics: `${url(ports.collectorMetrics)}/metrics`,
     },

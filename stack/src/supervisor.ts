@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Binaries } from './backends';
+import { composeFiles, loadCompose } from './compose';
 import { ADDRESSES_PATH, STACK_DIR, STATE_PATH, type State } from './paths';
 import { allocatePorts } from './ports';
 import { startStack } from './stack';
@@ -13,9 +14,10 @@ export type SupervisorMessage = { ready: true } | { error: string };
 
 async function main() {
   const binaries = JSON.parse(process.env.DOGBOOK_STACK_BINARIES ?? '{}') as Binaries;
-  const stack = await startStack({ stackDir: STACK_DIR, binaries, ports: await allocatePorts() });
+  const files = composeFiles();
+  const stack = await startStack({ stackDir: STACK_DIR, binaries, ports: await allocatePorts(), compose: loadCompose(files) });
   writeFileSync(ADDRESSES_PATH, `${JSON.stringify(stack.addresses, null, 2)}\n`);
-  const state: State = { supervisor: process.pid, pids: stack.pids, binaries: { ...binaries } };
+  const state: State = { supervisor: process.pid, pids: stack.pids, binaries: { ...binaries }, composeFiles: files };
   writeFileSync(STATE_PATH, `${JSON.stringify(state, null, 2)}\n`);
   let stopping = false;
   const shutdown = () => {

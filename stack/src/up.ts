@@ -6,22 +6,28 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { provideBinaries } from './backends';
+import { composeFiles } from './compose';
 import { ADDRESSES_PATH, STACK_DIR, STATE_PATH, type State, alive } from './paths';
 import type { Addresses } from './stack';
 import type { SupervisorMessage } from './supervisor';
 
-function print(addresses: Addresses) {
-  console.log(`DogBook's stack is up (${ADDRESSES_PATH}):`);
-  for (const [name, url] of Object.entries(addresses)) console.log(`  ${name.padEnd(17)}${url ?? '(not running)'}`);
+function print(addresses: Addresses, state: State) {
+  console.log(`DogBook's stack is up (${ADDRESSES_PATH}), running ${state.composeFiles.join(' + ')}:`);
+  for (const [name, url] of Object.entries(addresses)) console.log(`  ${name.padEnd(17)}${url}`);
   console.log(`  try: curl -i ${addresses.gateway}/api/v1/kennels/2`);
   console.log('  stop with: pnpm stack:down');
 }
 
+const readState = () => JSON.parse(readFileSync(STATE_PATH, 'utf8')) as State;
+const readAddresses = () => JSON.parse(readFileSync(ADDRESSES_PATH, 'utf8')) as Addresses;
+
 async function main() {
+  // A DOGBOOK_SAMPLING typo stops here, before any build.
+  composeFiles();
   if (existsSync(STATE_PATH)) {
-    const state = JSON.parse(readFileSync(STATE_PATH, 'utf8')) as State;
+    const state = readState();
     if (alive(state.supervisor)) {
-      print(JSON.parse(readFileSync(ADDRESSES_PATH, 'utf8')) as Addresses);
+      print(readAddresses(), state);
       return;
     }
   }
@@ -49,7 +55,7 @@ async function main() {
   }
   supervisor.disconnect();
   supervisor.unref();
-  print(JSON.parse(readFileSync(ADDRESSES_PATH, 'utf8')) as Addresses);
+  print(readAddresses(), readState());
 }
 
 void main();

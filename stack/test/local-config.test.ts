@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { REPO_ROOT, environmentOf, loadCompose, service } from '../src/compose';
+import { REPO_ROOT, TAIL_SAMPLING_COMPOSE, composeFiles, environmentOf, loadCompose, service } from '../src/compose';
 import { type Backend, PORT_NAMES, type Ports, localEnvironment, nginxUpstreams, planBackend, substitute } from '../src/local-config';
 
 const compose = loadCompose();
@@ -41,27 +41,15 @@ const ADDRESS_KEYS: Record<Backend, { file: string; keys: string[] }> = {
       'extensions.health_check.endpoint',
       'receivers.otlp.protocols.grpc.endpoint',
       'receivers.otlp.protocols.http.endpoint',
-      'exporters.otlp_grpc/tempo.endpoint',
+      'exporters.otlp_http/tempo.endpoint',
       'exporters.otlp_http/loki.endpoint',
+      'exporters.otlp_http/prometheus.endpoint',
     ],
-  },
-  tempo: {
-    file: 'tempo.yaml',
-    keys: [
-      'distributor.receivers.otlp.protocols.grpc.endpoint',
-      'metrics_generator.storage.path',
-      'metrics_generator.storage.remote_write.0.url',
-      'storage.trace.wal.path',
-      'storage.trace.local.path',
-    ],
-  },
-  loki: {
-    file: 'loki.yaml',
-    keys: ['common.path_prefix', 'common.storage.filesystem.chunks_directory', 'common.storage.filesystem.rules_directory'],
   },
   prometheus: {
     file: 'prometheus.yaml',
-    keys: ['scrape_configs.0.static_configs.0.targets.0', 'scrape_configs.1.static_configs.0.targets.0'],
+    // The first target, Prometheus itself; the second, Tempo's API, has no stand-in and stays.
+    keys: ['scrape_configs.0.static_configs.0.targets.0'],
   },
 };
 
@@ -81,16 +69,17 @@ describe('the committed files, as the stack runs them here', () => {
   );
 
   test('when a mapping also changed a value that is not an address, then the key check reports it', () => {
-    const original = committed('loki.yaml');
-    const broken = substitute(original, { '/loki': `${STACK_DIR}/data/loki-data`, warn: 'debug' });
-    expect(changedKeys(original, broken)).toContain('server.log_level');
+    const original = committed('prometheus.yaml');
+    const broken = substitute(original, { 'localhost:9090': '127.0.0.1:20011', '15s': '1m' });
+    expect(changedKeys(original, broken)).toContain('global.scrape_interval');
   });
 
-  test('when the collector sends to Tempo and Loki, then it dials the ports the stack gave them', () => {
+  test("when the collector sends to Tempo, Loki and Prometheus, then it dials the trace viewer, the log receiver and Prometheus here", () => {
     const { text } = planBackend(compose, 'otel-collector', ports, STACK_DIR).files[0]!;
     const config = parse(text);
-    expect(config.exporters['otlp_grpc/tempo'].endpoint).toBe(`127.0.0.1:${ports.tempoOtlpGrpc}`);
-    expect(config.exporters['otlp_http/loki'].endpoint).toBe(`http://127.0.0.1:${ports.lokiHttp}/otlp`);
+    expect(config.exporters['otlp_http/tempo'].endpoint).toBe(`http://127.0.0.1:${ports.traceViewer}`);
+    expect(config.exporters['otlp_http/loki'].endpoint).toBe(`http://127.0.0.1:${ports.logReceiver}/otlp`);
+    expect(config.exporters['otlp_http/prometheus'].endpoint).toBe(`http://127.0.0.1:${ports.prometheus}/api/v1/otlp`);
   });
 });
 
@@ -103,28 +92,36 @@ describe("the backends' command lines", () => {
       ...(service(compose, 'prometheus').command ?? []).slice(2),
       `--web.listen-address=127.0.0.1:${ports.prometheus}`,
     ]);
-    expect(args).toContain('--web.enable-remote-write-receiver');
+    expect(args).toContain('--web.enable-otlp-receiver');
+    expect(args).toContain('--enable-feature=exemplar-storage');
   });
 
-  test.each([
-    ['loki', ports.lokiHttp, ports.lokiGrpc],
-    ['tempo', ports.tempoHttp, ports.tempoGrpc],
-  ] as const)('when %s starts, then it reads the mapped file and its HTTP and gRPC servers listen on 127.0.0.1 only', (backend, http, grpc) => {
-    expect(planBackend(compose, backend, ports, STACK_DIR).args).toEqual([
-      `-config.file=${STACK_DIR}/config/${backend}.yaml`,
-      '-server.http-listen-address=127.0.0.1',
-      `-server.http-listen-port=${http}`,
-      '-server.grpc-listen-address=127.0.0.1',
-      `-server.grpc-listen-port=${grpc}`,
-    ]);
-  });
+  const metricsReader = `--config=yaml:service::telemetry::metrics::readers: [{pull: {exporter: {prometheus: {host: 127.0.0.1, port: ${ports.collectorMetrics}}}}}]`;
 
   test('when the collector starts, then a second configuration source moves only its own metrics off port 8888', () => {
     const { args } = planBackend(compose, 'otel-collector', ports, STACK_DIR);
-    expect(args[0]).toBe(`--config=${STACK_DIR}/config/otel-config.yaml`);
-    expect(args.slice(1)).toEqual([
-      `--config=yaml:service::telemetry::metrics::readers: [{pull: {exporter: {prometheus: {host: 127.0.0.1, port: ${ports.collectorMetrics}}}}}]`,
+    expect(args).toEqual([`--config=${STACK_DIR}/config/otel-config.yaml`, metricsReader]);
+  });
+
+  test('when tail sampling is chosen, then the collector also reads otel-tail-sampling.yaml, unchanged, after otel-config.yaml', () => {
+    const sampling = loadCompose(composeFiles({ DOGBOOK_SAMPLING: 'tail' }));
+    const plan = planBackend(sampling, 'otel-collector', ports, STACK_DIR);
+    expect(plan.args).toEqual([
+      `--config=${STACK_DIR}/config/otel-config.yaml`,
+      `--config=${STACK_DIR}/config/otel-tail-sampling.yaml`,
+      metricsReader,
     ]);
+    expect(plan.files.map((f) => f.source)).toEqual(['otel-config.yaml', 'otel-tail-sampling.yaml']);
+    expect(plan.files[1]!.text).toBe(committed('otel-tail-sampling.yaml'));
+    // Everything else in compose is as without the override.
+    expect({ ...sampling.services, 'otel-collector': undefined }).toEqual({ ...compose.services, 'otel-collector': undefined });
+  });
+
+  test('when DOGBOOK_SAMPLING is unset, none or tail, then those compose files run; another value is refused', () => {
+    expect(composeFiles({})).toEqual(['docker-compose.yml']);
+    expect(composeFiles({ DOGBOOK_SAMPLING: 'none' })).toEqual(['docker-compose.yml']);
+    expect(composeFiles({ DOGBOOK_SAMPLING: 'tail' })).toEqual(['docker-compose.yml', TAIL_SAMPLING_COMPOSE]);
+    expect(() => composeFiles({ DOGBOOK_SAMPLING: 'head' })).toThrow(/DOGBOOK_SAMPLING must be "tail" or "none"/);
   });
 });
 

@@ -59,7 +59,7 @@ describe('pnpm lab, used wrongly', () => {
     [['check', '1'], 'DOGBOOK_LEARNER'],
     [['check', '1', '--learner', 'al ice'], 'is not 1-32 characters'],
     [['check', '1', '--learner', 'a'.repeat(33)], 'is not 1-32 characters'],
-    [['check', '9', '--learner', 'alice'], 'n one of 1, 2, 3, 4, 5, 6, 7, 8'],
+    [['check', '10', '--learner', 'alice'], 'n one of 1, 2, 3, 4, 5, 6, 7, 8, 9'],
     [['check', '1', '--learner', 'alice', '--backend', 'jaeger'], '--backend must be viewer or grafana'],
     [['check', '7', '--learner', 'alice', '--backend', 'viewer'], 'lab 7 needs the Docker stack'],
     [['check', '1', '--lerner', 'alice'], "Unknown option '--lerner'"],
@@ -103,7 +103,8 @@ describe('pnpm lab list', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ 1 {2}Your first trace +10 min {2}pnpm dev or Docker$/m);
     expect(stdout).toMatch(/^ 7 {2}Metrics from traces, and back +10 min {2}Docker only$/m);
-    expect(stdout).toContain('8 labs, 90 minutes.');
+    expect(stdout).toMatch(/^ 9 {2}What sampling keeps +10 min {2}pnpm dev or Docker$/m);
+    expect(stdout).toContain('9 labs, 100 minutes.');
   });
 });
 

@@ -88,10 +88,10 @@ describe('the observability charts: pinned, and carrying the configuration compo
   test('when Tempo starts, then its configuration is tempo.yaml and its Service is where the collector and Grafana look', () => {
     expect(install('tempo').setFiles).toEqual({ config: 'tempo.yaml' });
     expect(tempo.fullnameOverride).toBe('tempo');
-    const exporter = parseAddress(collectorConfig.exporters['otlp_grpc/tempo'].endpoint);
+    const exporter = parseAddress(collectorConfig.exporters['otlp_http/tempo'].endpoint);
     expect(exporter.host).toBe(tempo.fullnameOverride);
-    expect(parseAddress(tempo.tempo.receivers.otlp.protocols.grpc.endpoint).port).toBe(exporter.port);
-    expect(parseAddress(tempoConfig.distributor.receivers.otlp.protocols.grpc.endpoint).port).toBe(exporter.port);
+    expect(parseAddress(tempo.tempo.receivers.otlp.protocols.http.endpoint).port).toBe(exporter.port);
+    expect(parseAddress(tempoConfig.distributor.receivers.otlp.protocols.http.endpoint).port).toBe(exporter.port);
     expect(tempo.tempo.server.http_listen_port).toBe(tempoConfig.server.http_listen_port);
     const grafanaTempo = parseAddress(datasources.find((d) => d.type === 'tempo')!.url);
     expect({ host: grafanaTempo.host, port: grafanaTempo.port }).toEqual({ host: 'tempo', port: tempoConfig.server.http_listen_port });
@@ -121,8 +121,9 @@ describe('the observability charts: pinned, and carrying the configuration compo
     for (const flag of server.extraFlags) expect(composeFlags, flag).toContain(`--${flag}`);
     expect(composeFlags).toContain(`--storage.tsdb.retention.time=${server.retention}`);
     const remoteWrite = parseAddress(tempoConfig.metrics_generator.storage.remote_write[0].url);
+    const spanMetrics = parseAddress(collectorConfig.exporters['otlp_http/prometheus'].endpoint);
     const grafanaPrometheus = parseAddress(datasources.find((d) => d.type === 'prometheus')!.url);
-    for (const address of [remoteWrite, grafanaPrometheus]) {
+    for (const address of [remoteWrite, spanMetrics, grafanaPrometheus]) {
       expect({ host: address.host, port: address.port }).toEqual({ host: server.fullnameOverride, port: server.service.servicePort });
     }
   });
@@ -157,7 +158,8 @@ describe('the observability charts: pinned, and carrying the configuration compo
     ]);
     const named = [
       ...datasources.map((d) => parseAddress(d.url).host),
-      parseAddress(collectorConfig.exporters['otlp_grpc/tempo'].endpoint).host,
+      parseAddress(collectorConfig.exporters['otlp_http/tempo'].endpoint).host,
+      parseAddress(collectorConfig.exporters['otlp_http/prometheus'].endpoint).host,
       parseAddress(collectorConfig.exporters['otlp_http/loki'].endpoint).host,
       parseAddress(tempoConfig.metrics_generator.storage.remote_write[0].url).host,
       parseAddress(serviceEnv.OTEL_EXPORTER_OTLP_ENDPOINT ?? '').host,

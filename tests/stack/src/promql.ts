@@ -1,18 +1,19 @@
-import { GENERATOR_METRICS, SPAN_KINDS, SPAN_METRIC_LABELS, STATUS_CODES } from './stack-configs';
+import { SERVICE_GRAPH_METRICS, SPAN_KINDS, SPAN_METRIC_LABELS, SPAN_METRICS, STATUS_CODES } from './stack-configs';
 
 /**
- * What a dashboard query asks of the metrics-generator's series. Regex-level on purpose: it only
- * has to spot a metric or label the generator never writes, such as `traces_spanmetrics_calls`
- * (no `_total`), `span.kind` or `SERVER` for `SPAN_KIND_SERVER`.
+ * What a dashboard query asks of the span metrics (the collector's) and the service graph
+ * (Tempo's). Regex-level on purpose: it only has to spot a metric or label neither writes, such as
+ * Tempo's old `traces_spanmetrics_calls_total`, `service` for `service_name`, or `SERVER` for
+ * `SPAN_KIND_SERVER`.
  */
 export function promqlProblems(expr: string): string[] {
   const metrics = [...expr.matchAll(/\b(traces_[a-z_]+)/g)].map((m) => m[1]!);
-  if (metrics.length === 0) return [`"${expr}" reads no metric that Tempo's metrics-generator writes`];
+  if (metrics.length === 0) return [`"${expr}" reads no span metric or service graph metric`];
   const unknownMetrics = metrics
-    .filter((metric) => !GENERATOR_METRICS.includes(metric))
-    .map((metric) => `${metric} is not a metric the metrics-generator writes`);
+    .filter((metric) => !SPAN_METRICS.includes(metric) && !SERVICE_GRAPH_METRICS.includes(metric))
+    .map((metric) => `${metric} is not a metric the collector or Tempo writes`);
 
-  const spanMetricSelectors = [...expr.matchAll(/traces_spanmetrics_[a-z_]+\{([^}]*)\}/g)].map((m) => m[1]!);
+  const spanMetricSelectors = [...expr.matchAll(/traces_span_metrics_[a-z_]+\{([^}]*)\}/g)].map((m) => m[1]!);
   const matchers = spanMetricSelectors.flatMap((body) =>
     [...body.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"([^"]*)"/g)].map((m) => ({
       label: m[1]!,
@@ -34,7 +35,7 @@ export function promqlProblems(expr: string): string[] {
   const groupings = [...expr.matchAll(/\bby\s*\(([^)]*)\)/g)].flatMap((m) =>
     m[1]!.split(',').map((label) => label.trim()).filter(Boolean),
   );
-  const readsSpanMetrics = metrics.some((metric) => metric.startsWith('traces_spanmetrics_'));
+  const readsSpanMetrics = metrics.some((metric) => SPAN_METRICS.includes(metric));
   const unknownGroupings = readsSpanMetrics
     ? groupings
         .filter((label) => !SPAN_METRIC_LABELS.has(label))

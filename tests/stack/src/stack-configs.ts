@@ -17,6 +17,7 @@ export interface CollectorConfig {
   extensions?: Record<string, { endpoint?: string } | null>;
   receivers?: Record<string, { protocols?: Record<string, { endpoint?: string } | null> } | null>;
   processors?: Record<string, unknown>;
+  connectors?: Record<string, unknown>;
   exporters?: Record<string, { endpoint?: string } | null>;
   service?: {
     extensions?: string[];
@@ -70,6 +71,8 @@ export interface Dashboard {
 
 export const loadTempo = () => readYaml<TempoConfig>('tempo.yaml');
 export const loadCollector = () => readYaml<CollectorConfig>('otel-config.yaml');
+/** The tail-sampling file, merged over otel-config.yaml by a second --config. */
+export const loadTailSampling = () => readYaml<CollectorConfig>('otel-tail-sampling.yaml');
 export const loadLoki = () => readYaml<LokiConfig>('loki.yaml');
 export const loadPrometheus = () => readYaml<PrometheusConfig>('prometheus.yaml');
 export const loadDatasources = () =>
@@ -124,13 +127,17 @@ export function removedTempoKeys(tempo: TempoConfig): string[] {
 }
 
 /**
- * Metric names Tempo's metrics-generator writes (modules/generator/processor/spanmetrics and
- * servicegraphs), as Prometheus stores them: histograms as _bucket, _sum and _count.
+ * The span metrics the collector's spanmetrics connector writes (otel-config.yaml: default namespace
+ * traces.span.metrics, durations in seconds), as Prometheus' OTLP receiver names them: counters with
+ * _total, the unit as a suffix, histograms as _bucket, _sum and _count.
  */
-export const GENERATOR_METRICS = [
-  'traces_spanmetrics_calls_total',
-  'traces_spanmetrics_size_total',
-  ...['bucket', 'sum', 'count'].map((s) => `traces_spanmetrics_latency_${s}`),
+export const SPAN_METRICS = [
+  'traces_span_metrics_calls_total',
+  ...['bucket', 'sum', 'count'].map((s) => `traces_span_metrics_duration_seconds_${s}`),
+];
+
+/** What Tempo's metrics-generator still writes (tempo.yaml: the service-graphs processor only). */
+export const SERVICE_GRAPH_METRICS = [
   'traces_service_graph_request_total',
   'traces_service_graph_request_failed_total',
   ...['server', 'client'].flatMap((side) =>
@@ -138,7 +145,10 @@ export const GENERATOR_METRICS = [
   ),
 ];
 
-/** The labels span metrics carry: the intrinsic dimensions, plus `le` on histograms. */
-export const SPAN_METRIC_LABELS = new Set(['service', 'span_name', 'span_kind', 'status_code', 'status_message', 'le', 'job', 'instance', 'source']);
+/**
+ * The labels span metrics carry: the connector's dimensions (service.name, span.name, span.kind,
+ * status.code, with dots made underscores), `le` on histograms, and what the OTLP receiver adds.
+ */
+export const SPAN_METRIC_LABELS = new Set(['service_name', 'span_name', 'span_kind', 'status_code', 'le', 'job', 'instance', 'otel_scope_name', 'otel_scope_version']);
 export const SPAN_KINDS = new Set(['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER']);
 export const STATUS_CODES = new Set(['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR']);

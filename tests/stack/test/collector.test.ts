@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { builtServices, envOf, loadCompose } from '../src/compose';
-import { copyOf, parseAddress, readRepoFile } from '../src/files';
-import { type CollectorConfig, loadCollector } from '../src/stack-configs';
+import { builtServices, commandOf, envOf, loadCompose } from '../src/compose';
+import { copyOf, parseAddress, parseYaml, readRepoFile } from '../src/files';
+import { type CollectorConfig, loadCollector, loadTailSampling } from '../src/stack-configs';
 
 const collector = loadCollector();
 const compose = loadCompose();
@@ -15,13 +15,18 @@ const RETIRED_EXPORTERS: Record<string, string> = {
 
 const typeOf = (id: string) => id.split('/')[0]!;
 
-/** Pipelines must only name declared components, and declared exporters must not be retired names. */
+/**
+ * Pipelines must only name declared components (a connector is one pipeline's exporter and another's
+ * receiver), and declared exporters must not be retired names.
+ */
 function collectorProblems(config: CollectorConfig): string[] {
   const pipelines = Object.entries(config.service?.pipelines ?? {});
+  const declared = (kind: 'receivers' | 'processors' | 'exporters', id: string) =>
+    id in (config[kind] ?? {}) || (kind !== 'processors' && id in (config.connectors ?? {}));
   const undeclared = pipelines.flatMap(([name, pipeline]) =>
     (['receivers', 'processors', 'exporters'] as const).flatMap((kind) =>
       (pipeline[kind] ?? [])
-        .filter((id) => !(id in (config[kind] ?? {})))
+        .filter((id) => !declared(kind, id))
         .map((id) => `pipeline ${name} uses ${id}, which is not declared under ${kind}`),
     ),
   );
@@ -52,9 +57,9 @@ describe('otel-config.yaml', () => {
   test('when a pipeline names a typo or a retired exporter, then the collector check reports it', () => {
     const broken = copyOf(collector);
     broken.exporters!['logging'] = {};
-    broken.service!.pipelines!.traces!.exporters = ['otlp_grpc/tmepo'];
+    broken.service!.pipelines!.traces!.exporters = ['otlp_http/tmepo'];
     expect(collectorProblems(broken)).toEqual([
-      'pipeline traces uses otlp_grpc/tmepo, which is not declared under exporters',
+      'pipeline traces uses otlp_http/tmepo, which is not declared under exporters',
       'exporter logging: removed in v0.111: use debug',
     ]);
   });
@@ -74,11 +79,24 @@ describe('otel-config.yaml', () => {
     }
   });
 
-  test('when the collector forwards, then traces go to Tempo and logs go to Loki', () => {
-    expect(collector.service?.pipelines?.traces?.exporters).toEqual(['otlp_grpc/tempo']);
-    expect(collector.service?.pipelines?.logs?.exporters).toEqual(['otlp_http/loki']);
+  test('when the collector forwards, then traces go to Tempo, logs to Loki, and span metrics made of every span to Prometheus', () => {
+    const pipelines = collector.service?.pipelines ?? {};
+    expect(pipelines.traces?.exporters).toEqual(['otlp_http/tempo']);
+    expect(pipelines.logs?.exporters).toEqual(['otlp_http/loki']);
+    // The spanmetrics connector ends a traces pipeline of its own and starts the metrics one.
+    expect(pipelines['traces/metrics']).toMatchObject({ receivers: ['otlp'], exporters: ['spanmetrics'] });
+    expect(pipelines.metrics).toMatchObject({ receivers: ['spanmetrics'], exporters: ['otlp_http/prometheus'] });
+    expect(collector.exporters?.['otlp_http/prometheus']?.endpoint).toBe('http://prometheus:9090/api/v1/otlp');
+    expect(commandOf(compose.services.prometheus!)).toContain('--web.enable-otlp-receiver');
   });
 
+  test('when spans become metrics, then each data point keeps trace ids as exemplars, and Prometheus stores them', () => {
+    const spanmetrics = collector.connectors?.spanmetrics as { exemplars?: { enabled?: boolean }; histogram?: { unit?: string } };
+    expect(spanmetrics.exemplars?.enabled).toBe(true);
+    // Seconds, so that Prometheus names the histogram traces_span_metrics_duration_seconds.
+    expect(spanmetrics.histogram?.unit).toBe('s');
+    expect(commandOf(compose.services.prometheus!)).toContain('--enable-feature=exemplar-storage');
+  });
   test('when another container connects, then every receiver and the health check listen on all interfaces', () => {
     const endpoints = [
       ...Object.values(collector.receivers?.otlp?.protocols ?? {}).map((protocol) => protocol?.endpoint),
@@ -101,5 +119,40 @@ describe('otel-config.yaml', () => {
     for (const [name, pipeline] of Object.entries(collector.service?.pipelines ?? {})) {
       expect(pipeline.processors?.[0], name).toBe('memory_limiter');
     }
+  });
+});
+
+describe('otel-tail-sampling.yaml, merged over otel-config.yaml', () => {
+  const sampling = loadTailSampling();
+  type Policy = { type: string; status_code?: { status_codes: string[] }; latency?: { threshold_ms: number }; probabilistic?: { sampling_percentage: number } };
+  const policies = (sampling.processors?.tail_sampling as { policies: Policy[] }).policies;
+
+  test('when a trace has an error or is slow, then a policy keeps it; of the rest, a stated share', () => {
+    expect(policies.find((p) => p.type === 'status_code')?.status_code?.status_codes).toEqual(['ERROR']);
+    expect(policies.find((p) => p.type === 'latency')?.latency?.threshold_ms).toBeGreaterThan(0);
+    const share = policies.find((p) => p.type === 'probabilistic')?.probabilistic?.sampling_percentage;
+    expect(share).toBeGreaterThan(0);
+    expect(share).toBeLessThan(100);
+  });
+
+  test('when the files merge, then only the stored traces are sampled: the span metrics still see every span', () => {
+    // The collector replaces a list from an earlier file with the later file's.
+    expect(sampling.service?.pipelines).toEqual({ traces: { processors: ['memory_limiter', 'tail_sampling'] } });
+    expect(collector.service?.pipelines?.['traces/metrics']?.processors).toEqual(['memory_limiter']);
+    expect(Object.keys(sampling).sort()).toEqual(['processors', 'service']);
+  });
+
+  test('when compose runs with docker-compose.tail-sampling.yml, then the collector reads both files, otel-config.yaml first', () => {
+    const override = parseYaml<{ services: Record<string, { command?: string[]; volumes?: string[] }> }>(
+      readRepoFile('docker-compose.tail-sampling.yml'),
+      'docker-compose.tail-sampling.yml',
+    );
+    expect(Object.keys(override.services)).toEqual(['otel-collector']);
+    const base = compose.services['otel-collector']!;
+    const mounted = Object.fromEntries(
+      [...(base.volumes ?? []), ...(override.services['otel-collector']!.volumes ?? [])].map((v) => [String(v).split(':')[1], String(v).split(':')[0]]),
+    );
+    const files = (override.services['otel-collector']!.command ?? []).map((arg) => mounted[arg.replace(/^--config=/, '')]);
+    expect(files).toEqual(['./otel-config.yaml', './otel-tail-sampling.yaml']);
   });
 });

@@ -85,11 +85,13 @@ describe('Grafana data sources', () => {
     expect(brokenDatasourceLinks(broken)).toEqual(['tempo.serviceMap points at Prometheus, which no data source has as its uid']);
   });
 
-  test("when an exemplar opens its trace, then Grafana reads the label Tempo's metrics-generator writes the trace id under", () => {
-    const tempoLabel = loadTempo().overrides?.defaults?.metrics_generator?.trace_id_label_name ?? 'traceID';
+  test("when an exemplar opens its trace, then Grafana reads trace_id, the label Prometheus' OTLP receiver writes the trace id under", () => {
+    // The exemplars come from the collector's spanmetrics connector, over OTLP (the live suite
+    // opens one by this label); Tempo's metrics-generator writes none the dashboard reads.
+    expect(loadTempo().overrides?.defaults?.metrics_generator?.processors).toEqual(['service-graphs']);
     const prometheus = datasources.find((ds) => ds.type === 'prometheus')!;
     const destinations = prometheus.jsonData?.exemplarTraceIdDestinations as Array<{ name: string }>;
-    expect(destinations.map((d) => d.name)).toEqual([tempoLabel]);
+    expect(destinations.map((d) => d.name)).toEqual(['trace_id']);
   });
 
   test('when a span links to its logs, then the query selects the service by the label Loki makes of service.name and filters by trace id', () => {
@@ -131,7 +133,7 @@ describe('the DogBook dashboard', () => {
     ]);
   });
 
-  test("when a Prometheus query runs, then it reads metrics and labels that Tempo's metrics-generator writes", () => {
+  test("when a Prometheus query runs, then it reads metrics and labels that the collector's span metrics or Tempo's service graph has", () => {
     const exprs = [
       ...dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)),
       ...(dashboard.templating?.list ?? []).map((v) => v.query?.query),
@@ -141,10 +143,10 @@ describe('the DogBook dashboard', () => {
   });
 
   test.each([
-    ['rate(traces_spanmetrics_calls{span_kind="SPAN_KIND_SERVER"}[1m])', 'traces_spanmetrics_calls is not a metric the metrics-generator writes'],
-    ['rate(traces_spanmetrics_calls_total{span_kind="SERVER"}[1m])', 'span_kind is never "SERVER"'],
-    ['sum by (service_name) (rate(traces_spanmetrics_calls_total[1m]))', 'span metrics cannot be grouped by service_name'],
-    ['rate(http_server_duration_count[1m])', '"rate(http_server_duration_count[1m])" reads no metric that Tempo\'s metrics-generator writes'],
+    ['rate(traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER"}[1m])', 'traces_spanmetrics_calls_total is not a metric the collector or Tempo writes'],
+    ['rate(traces_span_metrics_calls_total{span_kind="SERVER"}[1m])', 'span_kind is never "SERVER"'],
+    ['sum by (service) (rate(traces_span_metrics_calls_total[1m]))', 'span metrics cannot be grouped by service'],
+    ['rate(http_server_duration_count[1m])', '"rate(http_server_duration_count[1m])" reads no span metric or service graph metric'],
   ])('when a query reads %s, then the query check says: %s', (expr, problem) => {
     expect(promqlProblems(expr)).toEqual([problem]);
   });
@@ -152,27 +154,27 @@ describe('the DogBook dashboard', () => {
   test('when the dashboard opens, then it shows rate, errors and latency per service, the service graph and recent traces', () => {
     const byTitle = Object.fromEntries(dashboard.panels.map((p) => [p.title, p]));
     const exprsOf = (title: string) => (byTitle[title]?.targets ?? []).map((t) => t.expr ?? '');
-    expect(exprsOf('Request rate per service')[0]).toMatch(/sum by \(service\) \(rate\(traces_spanmetrics_calls_total/);
+    expect(exprsOf('Request rate per service')[0]).toMatch(/sum by \(service_name\) \(rate\(traces_span_metrics_calls_total/);
     expect(exprsOf('Error rate per service')[0]).toContain('status_code="STATUS_CODE_ERROR"');
-    expect(exprsOf('Latency per service (p50, p95)')[0]).toMatch(/histogram_quantile\(0\.95, sum by \(le, service\)/);
+    expect(exprsOf('Latency per service (p50, p95)')[0]).toMatch(/histogram_quantile\(0\.95, sum by \(le, service_name\)/);
     expect(byTitle['Service graph']).toMatchObject({ type: 'nodeGraph', targets: [{ queryType: 'serviceMap' }] });
     expect(byTitle['Recent traces']).toMatchObject({ type: 'table', targets: [{ queryType: 'traceql' }] });
     expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length);
   });
 
-  test("when a graph asks for exemplars, then it is the latency histogram's, the only series Tempo attaches them to", () => {
+  test("when a graph asks for exemplars, then it is the latency histogram's, whose dots are single requests", () => {
     const withExemplars = dashboard.panels.flatMap((panel) =>
       (panel.targets ?? []).filter((t) => t.exemplar === true).map((t) => ({ title: panel.title, expr: t.expr ?? '' })),
     );
     expect(withExemplars.map((t) => t.title)).toEqual(['Latency per service (p50, p95)']);
-    expect(withExemplars[0]!.expr).toContain('traces_spanmetrics_latency_bucket');
+    expect(withExemplars[0]!.expr).toContain('traces_span_metrics_duration_seconds_bucket');
   });
 
   test('when no request has failed, then the error rate falls back to 0 per service, with the labels the division matches on', () => {
     const expr = dashboard.panels.find((p) => p.title === 'Error rate per service')!.targets![0]!.expr!;
     // `or vector(0)` would add one series without a service label, which matches no denominator.
     expect(expr).not.toContain('vector(0)');
-    expect(expr).toContain(' or (0 * sum by (service) (rate(traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER", service=~"$service"}');
+    expect(expr).toContain(' or (0 * sum by (service_name) (rate(traces_span_metrics_calls_total{span_kind="SPAN_KIND_SERVER", service_name=~"$service"}');
   });
 
   test('when Grafana starts, then it loads the dashboard from the folder compose mounts, and opens on it', () => {

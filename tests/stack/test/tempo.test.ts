@@ -46,8 +46,8 @@ describe('tempo.yaml', () => {
     }
   });
 
-  test('when spans arrive, then the metrics-generator makes span metrics and a service graph, with exemplars', () => {
-    expect(tempo.overrides?.defaults?.metrics_generator?.processors?.sort()).toEqual(['service-graphs', 'span-metrics']);
+  test('when spans arrive, then the metrics-generator makes only the service graph (the collector makes the span metrics)', () => {
+    expect(tempo.overrides?.defaults?.metrics_generator?.processors).toEqual(['service-graphs']);
     expect(tempo.metrics_generator?.storage?.remote_write?.every((w) => w.send_exemplars === true)).toBe(true);
   });
 

@@ -28,7 +28,7 @@ const nodeServices = builtServices(compose);
 const otlpReceiverPort = (protocol: 'grpc' | 'http') =>
   parseAddress(collector.receivers?.otlp?.protocols?.[protocol]?.endpoint ?? '').port;
 const tempoHttpPort = tempo.server?.http_listen_port;
-const tempoOtlpGrpcPort = parseAddress(tempo.distributor?.receivers?.otlp?.protocols?.grpc?.endpoint ?? '').port;
+const tempoOtlpHttpPort = parseAddress(tempo.distributor?.receivers?.otlp?.protocols?.http?.endpoint ?? '').port;
 const lokiHttpPort = loki.server?.http_listen_port;
 /** Prometheus listens on 9090 unless --web.listen-address says otherwise. */
 const prometheusPort = (() => {
@@ -144,10 +144,11 @@ describe('names and ports agree across the stack', () => {
     expect(block).toContain(`add_header Content-Security-Policy "default-src 'self'" always;`);
   });
 
-  test('when the collector exports, then traces reach Tempo on its OTLP gRPC receiver and logs reach Loki on its OTLP path', () => {
+  test('when the collector exports, then traces reach Tempo on its OTLP/HTTP receiver, logs reach Loki on its OTLP path, span metrics Prometheus on its', () => {
     const exporters = collector.exporters ?? {};
-    const tempoExporter = parseAddress(exporters['otlp_grpc/tempo']?.endpoint ?? '');
-    expect({ host: tempoExporter.host, port: tempoExporter.port }).toEqual({ host: tempoService, port: tempoOtlpGrpcPort });
+    const tempoExporter = parseAddress(exporters['otlp_http/tempo']?.endpoint ?? '');
+    expect({ host: tempoExporter.host, port: tempoExporter.port }).toEqual({ host: tempoService, port: tempoOtlpHttpPort });
+    expect(parseAddress(exporters['otlp_http/prometheus']?.endpoint ?? '')).toEqual({ host: prometheusService, port: prometheusPort, path: '/api/v1/otlp' });
     const lokiExporter = parseAddress(exporters['otlp_http/loki']?.endpoint ?? '');
     expect(lokiExporter).toEqual({ host: lokiService, port: lokiHttpPort, path: '/otlp' });
   });

@@ -20,6 +20,7 @@ const LAB_FILES: Record<number, string> = {
   6: 'workshop/06-errors.md',
   7: 'workshop/07-metrics-from-traces.md',
   8: 'workshop/08-logs-and-traces.md',
+  9: 'workshop/09-sampling.md',
 };
 
 const gateway = nginxIsAvailable("the workshop tests (they send the labs' requests through the gateway) are skipped");
@@ -223,11 +224,33 @@ describe.skipIf(!gateway || !tools)('the labs, run as written against DogBook', 
     }
   });
 
-  test('when a learner has done lab 1 only, then the checks of labs 2 to 6 still fail', async () => {
+  test('when a learner has done lab 1 only, then the checks of labs 2 to 6 and 9 still fail', async () => {
     const learner = newLearner('only1');
     await doLab(1, learner);
 
-    for (const lab of [2, 3, 4, 5, 6]) await expectRed(lab, learner, lab === 5 ? ['--answer', '0'] : []);
+    for (const lab of [2, 3, 4, 5, 6, 9]) await expectRed(lab, learner, lab === 5 ? ['--answer', '0'] : []);
+  });
+
+  test('lab 9: the check fails before, and when every failing request left a trace; after the lab as written (head sampling), it passes', async () => {
+    const learner = newLearner('lab9');
+    await expectRed(9, learner);
+    // Step 2's requests without step 1: nothing is sampled away, so all twenty arrive.
+    const unsampled = newLearner('lab9');
+    const step2 = labSteps(LAB_FILES[9]!).find((step) => step.kind === 'request')!;
+    const shell = new ShellSession({ DOGBOOK_LEARNER: unsampled, DOGBOOK_URL: stack.gateway!.url });
+    try {
+      expect((await shell.run(step2.kind === 'request' ? step2.code : '')).status).toBe(0);
+    } finally {
+      shell.close();
+    }
+    await expectRed(9, unsampled);
+    expect((await check(9, unsampled)).stdout).toContain('✗ of your 20 failing requests for kennel 1');
+
+    try {
+      await doLab(9, learner);
+    } finally {
+      await stack.restart('kennels');
+    }
   });
 
   test.each([7, 8])("lab %i (Docker): DogBook accepts its requests as written; its check will not read the viewer", async (lab) => {

@@ -7,6 +7,7 @@ import { lab5 } from './lab5';
 import { lab6 } from './lab6';
 import { lab7 } from './lab7';
 import { lab8 } from './lab8';
+import { lab9 } from './lab9';
 
 /** Each lab's check, by the lab's number in workshop/. */
 export const CHECKS: ReadonlyMap<number, LabCheck> = new Map([
@@ -18,6 +19,7 @@ export const CHECKS: ReadonlyMap<number, LabCheck> = new Map([
   [6, lab6],
   [7, lab7],
   [8, lab8],
+  [9, lab9],
 ]);
 
 export type { CheckContext, Criterion, LabCheck } from './check';

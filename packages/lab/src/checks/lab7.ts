@@ -9,7 +9,7 @@ interface ExemplarAnswer {
   data?: { exemplars?: { labels?: Record<string, string> }[] }[];
 }
 
-/** The label values of an instant PromQL query's series, e.g. every `service` with span metrics. */
+/** The label values of an instant PromQL query's series, e.g. every `service_name` with span metrics. */
 async function labelSets(grafana: Grafana, promql: string): Promise<Record<string, string>[]> {
   const answer = (await grafana.get('prometheus', '/api/v1/query', { query: promql })) as VectorAnswer;
   return (answer.data?.result ?? []).map((series) => series.metric ?? {});
@@ -20,25 +20,28 @@ async function exemplarTraceIds(grafana: Grafana): Promise<Set<string>> {
   const now = Math.floor(Date.now() / 1000);
   const answer = (await grafana.get('prometheus', '/api/v1/query_exemplars', {
     // What the dashboard's latency graph draws its dots from.
-    query: 'traces_spanmetrics_latency_bucket{span_kind="SPAN_KIND_SERVER"}',
+    query: 'traces_span_metrics_duration_seconds_bucket{span_kind="SPAN_KIND_SERVER"}',
     start: now - 1800,
     end: now,
   })) as ExemplarAnswer;
-  // Tempo's metrics-generator writes the trace id under the label traceID.
-  const ids = (answer.data ?? []).flatMap((series) => (series.exemplars ?? []).map((exemplar) => exemplar.labels?.traceID));
+  // Prometheus' OTLP receiver keeps the collector's exemplars' trace ids under the label trace_id.
+  const ids = (answer.data ?? []).flatMap((series) => (series.exemplars ?? []).map((exemplar) => exemplar.labels?.trace_id));
   return new Set(ids.filter((id): id is string => typeof id === 'string').map((id) => id.padStart(32, '0').toLowerCase()));
 }
 
 /**
- * Lab 7 (Docker), metrics from traces: Tempo's metrics-generator turned the spans of `pnpm load`
- * into span metrics and a service graph in Prometheus, the latency graphs carry exemplars, the
+ * Lab 7 (Docker), metrics from traces: the collector's spanmetrics connector turned the spans of
+ * `pnpm load` into span metrics, Tempo's metrics-generator into a service graph, in Prometheus; the
+ * latency graphs carry exemplars, the
  * learner slowed inventory down for their own requests and followed an exemplar to a trace.
  */
 export const lab7: LabCheck = {
   dockerOnly: true,
   async run(context) {
     const grafana = context.grafana!;
-    const services = new Set((await labelSets(grafana, 'count by (service) (traces_spanmetrics_calls_total)')).map((labels) => labels.service));
+    const services = new Set(
+      (await labelSets(grafana, 'count by (service_name) (traces_span_metrics_calls_total)')).map((labels) => labels.service_name),
+    );
     const edges = new Set(
       (await labelSets(grafana, 'count by (client, server) (traces_service_graph_request_total)')).map(
         (labels) => `${labels.client} -> ${labels.server}`,
@@ -55,7 +58,7 @@ export const lab7: LabCheck = {
       {
         ok: ['kennels', 'inventory', 'dogs'].every((service) => services.has(service)),
         text: 'Prometheus holds span metrics of kennels, inventory and dogs',
-        hint: 'run step 1 (pnpm load) and give it a minute: the metrics-generator writes every 15 s',
+        hint: 'run step 1 (pnpm load) and give it a minute: the collector writes span metrics every 15 s',
       },
       {
         ok: edges.has('kennels -> inventory') && edges.has('kennels -> dogs'),
@@ -65,7 +68,7 @@ export const lab7: LabCheck = {
       {
         ok: exemplars.size > 0,
         text: 'the latency histograms carry exemplars (trace ids) from the last half hour',
-        hint: 'keep pnpm load running; exemplars come with the latency buckets Tempo writes',
+        hint: 'keep pnpm load running; exemplars come with the latency buckets the collector writes',
       },
       {
         ok: slowed.length > 0,
