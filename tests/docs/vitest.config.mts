@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { include: ['test/*.test.ts'] },
+  // remark reads every page of the docs: generous deadlines, for a busy machine.
+  test: { include: ['test/*.test.ts'], testTimeout: 60_000 },
 });
