@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
@@ -7,6 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTraceViewer, type TraceViewer } from '@dogbook/trace-viewer';
 import { kennel2Trace, otlpExport, tempoTrace, type SpanFields } from './otlp';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
+import { HEAD_KENNEL, HEAD_RATIO } from '../src/checks/lab9';
 
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 /** Nothing listens here: the port of a server that was just closed. */
@@ -304,6 +308,41 @@ describe('pnpm lab check, against a trace viewer', () => {
     );
     expect(gamed.code).toBe(1);
     expect(honest.stdout).toContain('✓ the inventory call stays outside it');
+    expect(honest.code).toBe(0);
+  });
+
+  /** One of lab 9's failing requests for kennel 1: inventory failed on purpose, kennels answered 502. */
+  const lab9Failure = (traceId: string, learner: string): SpanFields[] => {
+    const tag = { 'dogbook.learner': learner };
+    return [
+      { service: 'kennels', traceId, spanId: '1000000000000001', name: 'GET /api/v1/kennels/:id', kind: 2, startMs: 0, endMs: 5, attributes: { ...tag, 'http.response.status_code': 502 }, error: 'Bad Gateway' },
+      { service: 'kennels', traceId, spanId: '1000000000000002', parentSpanId: '1000000000000001', name: 'kennels.find_kennel', startMs: 1, endMs: 2, attributes: { ...tag, 'dogbook.kennel.id': HEAD_KENNEL } },
+      { service: 'inventory', traceId, spanId: '2000000000000001', parentSpanId: '1000000000000001', name: 'inventory.find_dog_ids', startMs: 2, endMs: 4, attributes: { ...tag, 'dogbook.fault': 'dogbook.fault.inventory=error' }, error: 'injected fault' },
+    ];
+  };
+  /** Trace ids the SDK's own ratio sampler, at lab 9's ratio, keeps (`true`) or drops (`false`). */
+  const idsSampled = (sampled: boolean, count: number): string[] => {
+    const sampler = new TraceIdRatioBasedSampler(HEAD_RATIO);
+    const ids: string[] = [];
+    while (ids.length < count) {
+      const id = randomBytes(16).toString('hex');
+      if ((sampler.shouldSample(ROOT_CONTEXT, id).decision === SamplingDecision.RECORD_AND_SAMPLED) === sampled) ids.push(id);
+    }
+    return ids;
+  };
+
+  it("when lab 9's failing requests were not all chosen by the ratio sampler, then its head-sampling line fails; when they were, it holds", async () => {
+    // Sent with no sampler: fewer than twenty, but the ids are whatever came, not the sampler's half.
+    for (const id of [...idsSampled(true, 5), ...idsSampled(false, 1)]) await post(lab9Failure(id, 'unsampled'));
+    for (const id of idsSampled(true, 8)) await post(lab9Failure(id, 'sampled'));
+
+    const gamed = await lab(['check', '9', '--learner', 'unsampled'], { TRACE_VIEWER_URL: viewer.url });
+    const honest = await lab(['check', '9', '--learner', 'sampled'], { TRACE_VIEWER_URL: viewer.url });
+
+    expect(gamed.stdout).toContain('✗ of your 20 failing requests for kennel 1, the head sampler kept some and lost the others');
+    expect(gamed.stdout).toContain('not all chosen by a ratio sampler of 0.5');
+    expect(gamed.code).toBe(1);
+    expect(honest.stdout).toContain('✓ of your 20 failing requests for kennel 1, the head sampler kept some and lost the others');
     expect(honest.code).toBe(0);
   });
 

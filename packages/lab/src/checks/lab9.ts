@@ -1,3 +1,5 @@
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
 import { serverSpans, spansNamed, type Trace } from '../traces';
 import { hasTraces, type LabCheck } from './check';
 
@@ -6,6 +8,19 @@ export const REQUESTS = 20;
 /** The kennel each part asks for: it tells the parts' traces apart. */
 export const HEAD_KENNEL = 1;
 export const TAIL_KENNEL = 0;
+/** Step 1's OTEL_TRACES_SAMPLER_ARG. */
+export const HEAD_RATIO = 0.5;
+/**
+ * The fewest kept traces that show a sampler at work. The ratio sampler's decision is a function of
+ * the trace id, so with it on every kept trace passes the same test; without it each passes by
+ * chance, half of them, and five in a row by chance is one in 32. An honest step 2 keeps about ten.
+ */
+export const HEAD_KEPT_AT_LEAST = 5;
+
+const ratioSampler = new TraceIdRatioBasedSampler(HEAD_RATIO);
+/** Whether the SDK's own ratio sampler, at step 1's ratio, keeps a trace of this id. */
+const sampledByRatio = (trace: Trace): boolean =>
+  ratioSampler.shouldSample(ROOT_CONTEXT, trace.traceId).decision === SamplingDecision.RECORD_AND_SAMPLED;
 
 const forKennel = (trace: Trace, id: number): boolean =>
   spansNamed(trace, 'kennels.find_kennel', 'kennels').some((span) => span.attributes['dogbook.kennel.id'] === id);
@@ -28,16 +43,20 @@ const plain = (trace: Trace): boolean =>
 export const lab9: LabCheck = {
   async run(context) {
     const traces = await context.source.learnerTraces(context.learner);
-    const headFailed = traces.filter((trace) => forKennel(trace, HEAD_KENNEL) && failed(trace)).length;
+    const headTraces = traces.filter((trace) => forKennel(trace, HEAD_KENNEL) && failed(trace));
+    const headFailed = headTraces.length;
+    const sampled = headTraces.every(sampledByRatio);
     const criteria = [
       hasTraces(context, traces),
       {
-        ok: headFailed > 0 && headFailed < REQUESTS,
+        ok: headFailed >= HEAD_KEPT_AT_LEAST && headFailed < REQUESTS && sampled,
         text: `of your ${REQUESTS} failing requests for kennel ${HEAD_KENNEL}, the head sampler kept some and lost the others`,
         hint:
           headFailed === 0
             ? `turn head sampling on (step 1), then send step 2's ${REQUESTS} requests`
-            : `${headFailed} of them left a trace: turn head sampling on (step 1) before step 2, and send its ${REQUESTS} requests once`,
+            : !sampled || headFailed >= REQUESTS
+              ? `${headFailed} of them left a trace, not all chosen by a ratio sampler of ${HEAD_RATIO}: turn head sampling on (step 1) before step 2`
+              : `${headFailed} of them left a trace: send step 2's ${REQUESTS} requests again for more`,
       },
     ];
     // The terminal viewer has no Collector in front of it: tail sampling needs the Docker stack.
