@@ -29,7 +29,10 @@ export function containerPorts(compose: ComposeFile, service: string): number[] 
   );
 }
 
-/** `depends_on` only in the long form, on services that exist, and `service_healthy` only on a healthcheck. */
+/**
+ * `depends_on` only in the long form, and `service_healthy` only on a healthcheck: Compose's loader
+ * accepts both mistakes (it refuses a dependency on an undefined service itself).
+ */
 export function dependencyProblems(compose: ComposeFile): string[] {
   return Object.entries(compose.services).flatMap(([name, service]) => {
     const dependsOn = service.depends_on;
@@ -37,8 +40,7 @@ export function dependencyProblems(compose: ComposeFile): string[] {
     if (Array.isArray(dependsOn)) return [`${name} lists depends_on without conditions`];
     return Object.entries(dependsOn).flatMap(([dependency, { condition }]) => {
       const target = compose.services[dependency];
-      if (!target) return [`${name} depends on ${dependency}, which is not a service`];
-      if (condition === 'service_healthy' && (!target.healthcheck?.test || target.healthcheck.disable)) {
+      if (condition === 'service_healthy' && (!target?.healthcheck?.test || target.healthcheck.disable)) {
         return [`${name} waits for ${dependency} to be healthy, but ${dependency} has no healthcheck`];
       }
       return condition ? [] : [`${name} depends on ${dependency} without a condition`];
