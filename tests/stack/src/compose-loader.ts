@@ -25,7 +25,7 @@ export function composeFileSets(): string[][] {
  * Runs `docker compose -f ... <args>` from the repository root. Only PATH and HOME come from the
  * caller's environment, so a DOGBOOK_PORT set in a shell does not change what the tests see.
  */
-export function compose(files: string[], args: string[], env: Record<string, string> = {}): ComposeRun {
+export function runCompose(files: string[], args: string[], env: Record<string, string> = {}): ComposeRun {
   const result = spawnSync(
     goTool('docker-compose'),
     ['--project-directory', repoRoot, ...files.flatMap((file) => ['-f', isAbsolute(file) ? file : repoPath(file)]), ...args],
@@ -37,7 +37,7 @@ export function compose(files: string[], args: string[], env: Record<string, str
 
 /** The profiles the files name, as Compose lists them. */
 export function profilesOf(files: string[]): string[] {
-  const listed = compose(files, ['config', '--profiles']);
+  const listed = runCompose(files, ['config', '--profiles']);
   if (listed.status !== 0) throw new Error(listed.stderr);
   return listed.stdout.split('\n').filter(Boolean);
 }
@@ -52,7 +52,7 @@ export interface PublishedPort {
 
 /** The stack as Compose resolves it (interpolated, merged, defaults filled in): the ports it publishes. */
 export function publishedPorts(files: string[], profiles: string[], env: Record<string, string> = {}): PublishedPort[] {
-  const resolved = compose(files, [...profiles.flatMap((p) => ['--profile', p]), 'config', '--format', 'json'], env);
+  const resolved = runCompose(files, [...profiles.flatMap((p) => ['--profile', p]), 'config', '--format', 'json'], env);
   if (resolved.status !== 0) throw new Error(resolved.stderr);
   const services = JSON.parse(resolved.stdout).services as Record<string, { ports?: Omit<PublishedPort, 'service'>[] }>;
   return Object.entries(services).flatMap(([service, { ports = [] }]) =>

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseDocument } from 'yaml';
 import { loadCompose } from '../src/compose';
-import { compose, composeFileSets, profilesOf, publishedPorts } from '../src/compose-loader';
+import { composeFileSets, profilesOf, publishedPorts, runCompose } from '../src/compose-loader';
 import { readRepoFile } from '../src/files';
 import { goTool } from '../src/go-tools';
 
@@ -39,7 +39,7 @@ describe("docker-compose.yml through Compose's own loader", () => {
     const choices = profileChoices(files);
     expect(choices.length).toBeGreaterThan(2);
     for (const profiles of choices) {
-      const loaded = compose([...files], [...profiles.flatMap((p) => ['--profile', p]), 'config', '--quiet']);
+      const loaded = runCompose([...files], [...profiles.flatMap((p) => ['--profile', p]), 'config', '--quiet']);
       expect({ profiles, status: loaded.status, stderr: loaded.stderr }).toEqual({ profiles, status: 0, stderr: '' });
     }
   });
@@ -73,7 +73,7 @@ describe("Compose's loader catches a broken copy", () => {
     edit(doc);
     const file = join(scratch, 'docker-compose.yml');
     writeFileSync(file, String(doc));
-    return compose([file], ['config', '--quiet']);
+    return runCompose([file], ['config', '--quiet']);
   }
 
   test('when a service key is misspelt, then Compose refuses the file and names the key', () => {
