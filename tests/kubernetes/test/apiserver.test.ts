@@ -38,11 +38,15 @@ const podOf = (deployment: Manifest, namespace: string) => ({
 });
 
 /** With no controller-manager, nobody creates a namespace's `default` ServiceAccount, which pods need. */
+async function createDefaultServiceAccount(namespace: string) {
+  const account = await kubectl(['create', 'serviceaccount', 'default', '-n', namespace]);
+  expect(account.stderr).toBe('');
+}
+
 async function createNamespace(name: string, labels: Record<string, string>) {
   const created = await kubectl(['apply', '-f', '-'], [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } }]);
   expect(created.stderr).toBe('');
-  const account = await kubectl(['create', 'serviceaccount', 'default', '-n', name]);
-  expect(account.stderr).toBe('');
+  await createDefaultServiceAccount(name);
 }
 
 const SERVER_SIDE_APPLY = ['apply', '--server-side', '--field-manager=dogbook', '--warnings-as-errors', '-f', '-'];
@@ -115,7 +119,7 @@ describe('the real checks catch a broken copy', () => {
   });
 
   test('when a container is privileged, then the dogbook namespace refuses its pod under baseline', async () => {
-    await kubectl(['create', 'serviceaccount', 'default', '-n', 'dogbook']);
+    await createDefaultServiceAccount('dogbook');
     const privileged = copyOf(find(manifests, 'Deployment', 'nginx'));
     const context = privileged.spec.template.spec.containers[0].securityContext;
     // The API refuses privileged with allowPrivilegeEscalation false before Pod Security looks.
