@@ -9,8 +9,8 @@ scripts/system-packages.sh
 export PATH="$PATH:/usr/sbin"
 export TURBO_TELEMETRY_DISABLED=1
 
-echo "--- kustomize (built once from its Go module, then cached) for the Kubernetes manifest checks"
-deploy/kubernetes/kustomize.sh version
+echo "--- kustomize, docker-compose, kube-apiserver, kubectl, etcd (built once per version from their Go modules)"
+scripts/go-tools.sh build
 
 status=0
 echo "--- pnpm lint (Biome: lint and formatting)"

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/*.test.ts'],
-    // Only promtool runs as a process; everything else reads files.
-    testTimeout: 15_000,
+    // promtool and Compose's loader run as processes; everything else reads files.
+    testTimeout: 60_000,
   },
 });

@@ -9,27 +9,6 @@ import { kubernetesBytes, kubernetesCpu } from './quantities';
 const containersOf = (deployment: Manifest): any[] => deployment.spec?.template?.spec?.containers ?? [];
 const podSpecOf = (deployment: Manifest): any => deployment.spec?.template?.spec ?? {};
 
-/** The Pod Security Standard "restricted" profile, as far as DogBook's pods are concerned. */
-export function securityProblems(deployment: Manifest): string[] {
-  const name = deployment.metadata.name;
-  const pod = podSpecOf(deployment).securityContext ?? {};
-  const problems: string[] = [];
-  if (pod.runAsNonRoot !== true) problems.push(`${name}: the pod does not set runAsNonRoot: true`);
-  if (!(Number(pod.runAsUser) > 0)) problems.push(`${name}: the pod does not run as a numeric non-root uid`);
-  if (pod.seccompProfile?.type !== 'RuntimeDefault') problems.push(`${name}: the pod's seccomp profile is not RuntimeDefault`);
-  for (const container of containersOf(deployment)) {
-    const where = `${name}/${container.name}`;
-    const context = container.securityContext ?? {};
-    if (context.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation is not false`);
-    if (context.readOnlyRootFilesystem !== true) problems.push(`${where}: the root filesystem is not read-only`);
-    if (!(context.capabilities?.drop ?? []).includes('ALL')) problems.push(`${where}: capabilities are not dropped (drop: [ALL])`);
-    if ((context.capabilities?.add ?? []).length > 0) problems.push(`${where}: adds capabilities`);
-    if (context.privileged === true) problems.push(`${where}: is privileged`);
-    if (context.runAsUser === 0) problems.push(`${where}: runs as root`);
-  }
-  return problems;
-}
-
 /** The port a probe or a Service names: a number, or the name of one of the container's ports. */
 export function resolvePort(container: any, port: string | number): number | undefined {
   if (typeof port === 'number') return port;

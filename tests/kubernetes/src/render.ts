@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { parseYamlStream, repoPath } from './files';
 
-/** The fields of a rendered object the checks read; the schemas check the rest. */
+/** The fields of a rendered object the checks read; the API server checks the rest. */
 export interface Manifest {
   apiVersion: string;
   kind: string;
@@ -14,21 +14,24 @@ export const KUSTOMIZE = 'deploy/kubernetes/kustomize.sh';
 export const RENDER_ARGS = ['build', '--load-restrictor', 'LoadRestrictionsNone', 'deploy/kubernetes'];
 
 /**
- * deploy/kubernetes rendered by the pinned kustomize, as `pnpm k8s:render` prints it. The tests
- * never build kustomize (that needs the Go module proxy): when it is missing, the script's message
- * says how to build it, and the tests fail with that message.
+ * deploy/kubernetes rendered by the pinned kustomize, exactly as `pnpm k8s:render` prints it. The
+ * tests never build kustomize (that needs the Go module proxy): when it is missing, the script's
+ * message says how to build it, and the tests fail with that message.
  */
-export function renderManifests(env: NodeJS.ProcessEnv = process.env): Manifest[] {
+export function renderText(env: NodeJS.ProcessEnv = process.env): string {
   const result = spawnSync(repoPath(KUSTOMIZE), RENDER_ARGS, {
     cwd: repoPath(),
     encoding: 'utf8',
-    env: { ...env, DOGBOOK_KUSTOMIZE_NO_BUILD: '1' },
+    env: { ...env, DOGBOOK_GO_TOOLS_NO_BUILD: '1' },
     timeout: 15_000,
   });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`kustomize build failed:\n${result.stderr.trim()}`);
-  return parseYamlStream<Manifest>(result.stdout, 'the rendered manifests');
+  return result.stdout;
 }
+
+export const renderManifests = (env: NodeJS.ProcessEnv = process.env): Manifest[] =>
+  parseYamlStream<Manifest>(renderText(env), 'the rendered manifests');
 
 export const byKind = (manifests: Manifest[], kind: string): Manifest[] => manifests.filter((m) => m.kind === kind);
 

@@ -10,7 +10,7 @@ describe('rendering deploy/kubernetes', () => {
     const emptyCache = mkdtempSync(join(tmpdir(), 'dogbook-no-kustomize-'));
     try {
       expect(() => renderManifests({ ...process.env, XDG_CACHE_HOME: emptyCache })).toThrow(
-        /kustomize v[\d.]+ is not built yet: run deploy\/kubernetes\/kustomize\.sh version/,
+        /kustomize is not built yet: run scripts\/go-tools\.sh build \(builds it into .*kustomize-v[\d.]+;/,
       );
     } finally {
       rmSync(emptyCache, { recursive: true, force: true });

@@ -121,9 +121,8 @@ describe('names, ports and addresses agree across the manifests, compose and the
     }
   });
 
-  test('when the manifests are applied, then everything lands in the dogbook namespace, which holds privileged pods out', () => {
+  test('when the manifests are applied, then everything lands in the dogbook namespace', () => {
     const namespaced = manifests.filter((m) => m.kind !== 'Namespace');
     expect(new Set(namespaced.map((m) => m.metadata.namespace))).toEqual(new Set(['dogbook']));
-    expect(find(manifests, 'Namespace', 'dogbook').metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('baseline');
   });
 });

@@ -22,19 +22,6 @@ export function unpinnedImages(compose: ComposeFile): string[] {
   });
 }
 
-/** `127.0.0.1:8080:8080`, or with a configurable host port `127.0.0.1:${DOGBOOK_PORT:-8080}:8080`. */
-const LOOPBACK_PORT = /^127\.0\.0\.1:(?:\d+|\$\{[A-Z][A-Z0-9_]*:-\d+\}):\d+(?:\/(?:tcp|udp))?$/;
-
-export function portsNotOnLoopback(compose: ComposeFile): string[] {
-  return Object.entries(compose.services).flatMap(([name, service]) =>
-    (service.ports ?? []).flatMap((port) => {
-      if (typeof port === 'string' && LOOPBACK_PORT.test(port)) return [];
-      if (typeof port === 'object' && port.host_ip === '127.0.0.1') return [];
-      return [`${name} publishes ${JSON.stringify(port)} beyond 127.0.0.1`];
-    }),
-  );
-}
-
 /** The container port a published port leads to: `127.0.0.1:${X:-8080}:8080` -> 8080. */
 export function containerPorts(compose: ComposeFile, service: string): number[] {
   return (compose.services[service]?.ports ?? []).map((port) =>
@@ -42,7 +29,10 @@ export function containerPorts(compose: ComposeFile, service: string): number[] 
   );
 }
 
-/** `depends_on` only in the long form, on services that exist, and `service_healthy` only on a healthcheck. */
+/**
+ * `depends_on` only in the long form, and `service_healthy` only on a healthcheck: Compose's loader
+ * accepts both mistakes (it refuses a dependency on an undefined service itself).
+ */
 export function dependencyProblems(compose: ComposeFile): string[] {
   return Object.entries(compose.services).flatMap(([name, service]) => {
     const dependsOn = service.depends_on;
@@ -50,8 +40,7 @@ export function dependencyProblems(compose: ComposeFile): string[] {
     if (Array.isArray(dependsOn)) return [`${name} lists depends_on without conditions`];
     return Object.entries(dependsOn).flatMap(([dependency, { condition }]) => {
       const target = compose.services[dependency];
-      if (!target) return [`${name} depends on ${dependency}, which is not a service`];
-      if (condition === 'service_healthy' && (!target.healthcheck?.test || target.healthcheck.disable)) {
+      if (condition === 'service_healthy' && (!target?.healthcheck?.test || target.healthcheck.disable)) {
         return [`${name} waits for ${dependency} to be healthy, but ${dependency} has no healthcheck`];
       }
       return condition ? [] : [`${name} depends on ${dependency} without a condition`];
@@ -94,39 +83,4 @@ export function memoryLimitProblems(compose: ComposeFile, budgetBytes: number): 
 
 export function totalMemoryLimit(compose: ComposeFile): number {
   return Object.values(compose.services).reduce((sum, service) => sum + (memoryLimitOf(service) ?? 0), 0);
-}
-
-/**
- * The keys of a compose service in the Compose Specification. Compose rejects any other key, so a
- * typo such as `healtcheck` is caught here rather than at `docker compose up`.
- */
-export const COMPOSE_SERVICE_KEYS = new Set([
-  'annotations', 'attach', 'blkio_config', 'build', 'cap_add', 'cap_drop', 'cgroup', 'cgroup_parent',
-  'command', 'configs', 'container_name', 'cpu_count', 'cpu_percent', 'cpu_period', 'cpu_quota',
-  'cpu_rt_period', 'cpu_rt_runtime', 'cpu_shares', 'cpus', 'cpuset', 'credential_spec', 'depends_on',
-  'deploy', 'develop', 'device_cgroup_rules', 'devices', 'dns', 'dns_opt', 'dns_search', 'domainname',
-  'entrypoint', 'env_file', 'environment', 'expose', 'extends', 'external_links', 'extra_hosts', 'gpus',
-  'group_add', 'healthcheck', 'hostname', 'image', 'init', 'ipc', 'isolation', 'label_file', 'labels',
-  'links', 'logging', 'mac_address', 'mem_limit', 'mem_reservation', 'mem_swappiness', 'memswap_limit',
-  'network_mode', 'networks', 'oom_kill_disable', 'oom_score_adj', 'pid', 'pids_limit', 'platform',
-  'ports', 'post_start', 'pre_stop', 'privileged', 'profiles', 'pull_policy', 'read_only', 'restart',
-  'runtime', 'scale', 'secrets', 'security_opt', 'shm_size', 'stdin_open', 'stop_grace_period',
-  'stop_signal', 'storage_opt', 'sysctls', 'tmpfs', 'tty', 'ulimits', 'user', 'userns_mode', 'uts',
-  'volumes', 'volumes_from', 'working_dir',
-]);
-const HEALTHCHECK_KEYS = new Set(['disable', 'interval', 'retries', 'test', 'timeout', 'start_period', 'start_interval']);
-const TOP_LEVEL_KEYS = new Set(['version', 'name', 'include', 'services', 'networks', 'volumes', 'secrets', 'configs']);
-
-export function unknownComposeKeys(compose: ComposeFile): string[] {
-  const isExtension = (key: string) => key.startsWith('x-');
-  const topLevel = Object.keys(compose).filter((key) => !TOP_LEVEL_KEYS.has(key) && !isExtension(key));
-  const inServices = Object.entries(compose.services).flatMap(([name, service]) => [
-    ...Object.keys(service)
-      .filter((key) => !COMPOSE_SERVICE_KEYS.has(key) && !isExtension(key))
-      .map((key) => `${name}.${key}`),
-    ...Object.keys(service.healthcheck ?? {})
-      .filter((key) => !HEALTHCHECK_KEYS.has(key))
-      .map((key) => `${name}.healthcheck.${key}`),
-  ]);
-  return [...topLevel, ...inServices].map((key) => `${key} is not a Compose Specification key`);
 }
