@@ -20,8 +20,8 @@ const lokiConfig = readYaml<any>('loki.yaml');
 const datasources = readYaml<{ datasources: Array<{ type: string; url: string }> }>('grafana/provisioning/datasources/datasources.yaml').datasources;
 const serviceEnv = parseEnvFile(readRepoFile('deploy/kubernetes/node-service.env'));
 
-/** The helm commands of README.md's "Run on Kubernetes": release, chart, values file and --set-file flags. */
-const helmInstalls = [...readRepoFile('README.md').matchAll(/^helm upgrade --install (\S+) (\S+) (.*)$/gm)].map((m) => ({
+/** The helm commands of docs/kubernetes.md: release, chart, values file and --set-file flags. */
+const helmInstalls = [...readRepoFile('docs/kubernetes.md').matchAll(/^helm upgrade --install (\S+) (\S+) (.*)$/gm)].map((m) => ({
   release: m[1]!,
   chart: m[2]!,
   version: /--version "\$(\w+)"/.exec(m[3]!)?.[1],
@@ -41,7 +41,7 @@ const composeMemory = (service: string) => composeBytes(compose.services[service
 const composeImage = (service: string) => imageParts(compose.services[service]!.image!);
 
 describe('the observability charts: pinned, and carrying the configuration compose uses', () => {
-  test('when README.md installs the charts, then each release uses a pinned chart version, its values file and the right repository', () => {
+  test('when docs/kubernetes.md installs the charts, then each release uses a pinned chart version, its values file and the right repository', () => {
     const versions = parseEnvFile(readRepoFile('deploy/kubernetes/charts/versions.env'));
     expect(helmInstalls.map((i) => [i.release, i.chart])).toEqual([
       ['otel-collector', 'open-telemetry/opentelemetry-collector'],
@@ -169,7 +169,7 @@ describe('the observability charts: pinned, and carrying the configuration compo
     for (const name of serviceNames) expect(Object.keys(compose.services), name).toContain(name);
   });
 
-  test('when README.md says what a laptop cluster needs, then its figures are the sums of the requests and limits', () => {
+  test('when a laptop cluster runs the stack, then memory is requested in full and adds up to what compose gives it', () => {
     const own = byKind(manifests, 'Deployment').flatMap((d) => d.spec.template.spec.containers.map((c: any) => c.resources));
     const charts = [collector.resources, tempo.tempo.resources, loki.singleBinary.resources, prometheus.server.resources, grafana.resources];
     const sum = (list: any[], side: 'requests' | 'limits', resource: 'cpu' | 'memory') =>
@@ -177,12 +177,8 @@ describe('the observability charts: pinned, and carrying the configuration compo
     const ownMemory = sum(own, 'limits', 'memory') / MiB;
     const chartMemory = sum(charts, 'limits', 'memory') / MiB;
     expect(sum([...own, ...charts], 'requests', 'memory')).toBe(sum([...own, ...charts], 'limits', 'memory'));
-    const cpuRequests = Math.round(sum([...own, ...charts], 'requests', 'cpu') * 1000);
-    const cpuLimits = sum([...own, ...charts], 'limits', 'cpu');
-    const readme = readRepoFile('README.md').replace(/\s+/g, ' ');
-    expect(readme).toContain(`${ownMemory + chartMemory} MiB in all (${ownMemory} MiB for DogBook's four pods, ${chartMemory} MiB for the charts')`);
-    expect(readme).toContain(`CPU requests add up to ${cpuRequests}m`);
-    expect(readme).toContain(`the limits (${cpuLimits} CPUs in all)`);
+    // CPU requests fit a 2-CPU laptop, as docs/kubernetes.md promises; the limits only cap bursts.
+    expect(sum([...own, ...charts], 'requests', 'cpu')).toBeLessThan(2);
     // The same memory as compose gives the stack (its default services: the opt-in load generator has no pod).
     const composeTotal = Object.values(compose.services)
       .filter((s) => s.profiles === undefined)
