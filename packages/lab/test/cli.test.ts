@@ -396,7 +396,7 @@ describe('pnpm lab check, against a trace viewer', () => {
 
     expect(code).toBe(0);
     const rows = statusRows(stdout);
-    expect(rows.get('alice')).toEqual(['✓', '1/3', '1/5', '1/6', '1/3', '1/3', '-', '-']);
+    expect(rows.get('alice')).toEqual(['✓', '1/3', '1/5', '1/6', '1/3', '1/3', '-', '-', '1/2']);
     // carol's slow dog is there; the answer is hers to give.
     expect(rows.get('carol')![4]).toBe('2/3');
     expect(rows.get('dana')![5]).toBe('✓');
@@ -457,7 +457,7 @@ describe('pnpm lab check, against Tempo through Grafana', () => {
 
     expect(code).toBe(0);
     expect(stdout).toContain(`The room, read from Tempo through Grafana at ${grafanaUrl}`);
-    expect([...statusRows(stdout)]).toEqual([['alice', ['✓', '1/3', '1/5', '1/6', '1/3', '1/3', '0/5', '0/3']]]);
+    expect([...statusRows(stdout)]).toEqual([['alice', ['✓', '1/3', '1/5', '1/6', '1/3', '1/3', '0/5', '0/3', '1/4']]]);
   });
 
   it('when Grafana holds nothing of the learner, then the hint says that search leaves out the last 30 seconds', async () => {
