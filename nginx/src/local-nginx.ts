@@ -1,16 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { acceptsConnections, own, waitUntil, type ChildExit } from '@dogbook/processes';
-import {
-  accessSync,
-  closeSync,
-  constants,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import type { ServiceName } from '@dogbook/service-kit/services';
@@ -19,8 +9,7 @@ import type { ServiceName } from '@dogbook/service-kit/services';
 export const TEMPLATE_PATH = join(__dirname, '..', 'templates', 'dogbook.conf.template');
 
 /** The only names envsubst may replace: nginx's own `$variables` in the template must survive. */
-const TEMPLATE_VARIABLES =
-  '${NGINX_PORT} ${KENNELS_UPSTREAM} ${INVENTORY_UPSTREAM} ${DOGS_UPSTREAM} ${TRACES_UPSTREAM} ${WEB_ROOT}';
+const TEMPLATE_VARIABLES = '${NGINX_PORT} ${KENNELS_UPSTREAM} ${INVENTORY_UPSTREAM} ${DOGS_UPSTREAM} ${TRACES_UPSTREAM} ${WEB_ROOT}';
 
 /** The DogBook page as `pnpm build` leaves it (packages/web/dist), served at `/`. */
 export const WEB_ROOT = join(dirname(require.resolve('@dogbook/web/package.json')), 'dist');

@@ -50,7 +50,9 @@ describe.skipIf(!findEnvsubst())('the template', () => {
       TRACES_UPSTREAM: UPSTREAMS.traces,
       WEB_ROOT,
     };
-    const definedEnvs = Object.keys(env).map((name) => `\${${name}}`).join(' ');
+    const definedEnvs = Object.keys(env)
+      .map((name) => `\${${name}}`)
+      .join(' ');
     const result = spawnSync('envsubst', [definedEnvs], { input: readFileSync(TEMPLATE_PATH, 'utf8'), env, encoding: 'utf8' });
 
     expect(result.stdout).toBe(renderTemplate({ port: 8080, host: '0.0.0.0', upstreams: UPSTREAMS }));
@@ -115,12 +117,17 @@ describe.skipIf(missing.length > 0)('the gateway, in front of a stand-in service
 
     let line: Record<string, unknown> | undefined;
     for (let i = 0; i < 40 && !line; i++, await sleep(25)) {
-      line = gateway.accessLog().split('\n').filter(Boolean).map((text) => JSON.parse(text) as Record<string, unknown>).find((entry) => entry.request === 'GET /api/v1/dogs/1 HTTP/1.1');
+      line = gateway
+        .accessLog()
+        .split('\n')
+        .filter(Boolean)
+        .map((text) => JSON.parse(text) as Record<string, unknown>)
+        .find((entry) => entry.request === 'GET /api/v1/dogs/1 HTTP/1.1');
     }
     expect(line).toMatchObject({ trace_id: TRACE_ID, status: 200, upstream_status: '200' });
   });
 
-  test("when a service answers with an error, then its own JSON passes through unchanged", async () => {
+  test('when a service answers with an error, then its own JSON passes through unchanged', async () => {
     const response = await fetch(`${gateway.url}/api/v1/dogs/503`);
 
     expect(response.status).toBe(503);
@@ -168,7 +175,7 @@ describe.skipIf(missing.length > 0)('the gateway, in front of a stand-in service
     }
   });
 
-  test("when the page sends its spans, then POST /v1/traces reaches the traces upstream; a body over the bound is a JSON 413", async () => {
+  test('when the page sends its spans, then POST /v1/traces reaches the traces upstream; a body over the bound is a JSON 413', async () => {
     const body = JSON.stringify({ resourceSpans: [] });
     const response = await fetch(`${gateway.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(response.status).toBe(200);

@@ -29,14 +29,16 @@ function startHoldingService() {
   };
 }
 
-
 describe.skipIf(missing.length > 0)('the gateway, shared by a room', () => {
   const service = startHoldingService();
   let gateway: RunningNginx;
   beforeAll(async () => {
     const port = await service.listen();
     const upstream = `127.0.0.1:${port}`;
-    gateway = await startNginx({ port: await freePort(), upstreams: { kennels: upstream, inventory: upstream, dogs: upstream, traces: upstream } });
+    gateway = await startNginx({
+      port: await freePort(),
+      upstreams: { kennels: upstream, inventory: upstream, dogs: upstream, traces: upstream },
+    });
   });
   afterAll(async () => {
     service.release();
@@ -60,7 +62,10 @@ describe.skipIf(missing.length > 0)('the gateway, shared by a room', () => {
         return answer;
       }),
     );
-    await waitUntil(`${count} requests to be held or refused`, () => service.held() - before + refused.length === count, { timeoutMs: 20_000, intervalMs: 20 });
+    await waitUntil(`${count} requests to be held or refused`, () => service.held() - before + refused.length === count, {
+      timeoutMs: 20_000,
+      intervalMs: 20,
+    });
     return { held: service.held() - before, refused, answers };
   }
 
@@ -97,7 +102,7 @@ describe.skipIf(missing.length > 0)('the gateway, shared by a room', () => {
     expect(alice.status).toBe(200);
   });
 
-  test('when hundreds of connections trickle their headers in, then a learner\'s request still gets through', async () => {
+  test("when hundreds of connections trickle their headers in, then a learner's request still gets through", async () => {
     const sockets: Socket[] = await Promise.all(
       Array.from(
         { length: 400 },

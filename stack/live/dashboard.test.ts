@@ -75,16 +75,23 @@ const promTargets = targets.filter(({ target }) => skipReason(target) === undefi
 
 let load: { code: number | null; output: string };
 
-beforeAll(async () => {
-  const started = Date.now();
-  load = await runLoad();
-  await sleep(SETTLE_S * 1000);
-  console.log(`pnpm load, then ${SETTLE_S} s: ${Math.round((Date.now() - started) / 1000)} s`);
-}, (DURATION_S + SETTLE_S + 60) * 1000);
+beforeAll(
+  async () => {
+    const started = Date.now();
+    load = await runLoad();
+    await sleep(SETTLE_S * 1000);
+    console.log(`pnpm load, then ${SETTLE_S} s: ${Math.round((Date.now() - started) / 1000)} s`);
+  },
+  (DURATION_S + SETTLE_S + 60) * 1000,
+);
 
 describe(`the stack under pnpm load (${REQUESTS_PER_SECOND} requests/s for ${DURATION_S} s, through nginx)`, () => {
   test('when the load has run, then every request was answered and each backend stayed within its compose memory limit', () => {
-    const rows = ['otel-collector', 'prometheus'].map((name) => ({ name, limit: memoryLimitOf(service(compose, name)), ...processMemory(pids[name]!) }));
+    const rows = ['otel-collector', 'prometheus'].map((name) => ({
+      name,
+      limit: memoryLimitOf(service(compose, name)),
+      ...processMemory(pids[name]!),
+    }));
     const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
     console.log(
       [
@@ -137,14 +144,14 @@ describe(`the stack under pnpm load (${REQUESTS_PER_SECOND} requests/s for ${DUR
     }
   });
 
-  test("when an exemplar on the latency graph is opened, then its trace id, under the label Grafana reads, is a trace the stack holds", async () => {
+  test('when an exemplar on the latency graph is opened, then its trace id, under the label Grafana reads, is a trace the stack holds', async () => {
     const label = (jsonDataOf('prometheus').exemplarTraceIdDestinations as Array<{ name: string }>)[0]!.name;
     const withExemplars = targets.find(({ target }) => (target as { exemplar?: boolean }).exemplar === true)!;
     const end = Date.now() / 1000;
     const params = new URLSearchParams({ query: asGrafanaSends(withExemplars.target.expr!), start: String(end - 300), end: String(end) });
-    const body = await getJson<{ data: Array<{ seriesLabels: Record<string, string>; exemplars: Array<{ labels: Record<string, string> }> }> }>(
-      `${addresses.prometheus}/api/v1/query_exemplars?${params}`,
-    );
+    const body = await getJson<{
+      data: Array<{ seriesLabels: Record<string, string>; exemplars: Array<{ labels: Record<string, string> }> }>;
+    }>(`${addresses.prometheus}/api/v1/query_exemplars?${params}`);
     const exemplars = body.data.flatMap((series) => series.exemplars);
     expect(exemplars.length).toBeGreaterThan(0);
     const traceIds = exemplars.map((e) => e.labels[label]);

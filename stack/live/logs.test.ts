@@ -33,7 +33,9 @@ describe("logs, through the collector to Loki's address (the log receiver here)"
 
   test("when two requests run at once, then neither's records carry the other's trace id", async () => {
     const learners = [`logs${randomBytes(6).toString('hex')}`, `logs${randomBytes(6).toString('hex')}`];
-    const answers = await Promise.all(learners.map((learner) => requestKennel(addresses.gateway, { baggage: `dogbook.learner=${learner}` })));
+    const answers = await Promise.all(
+      learners.map((learner) => requestKennel(addresses.gateway, { baggage: `dogbook.learner=${learner}` })),
+    );
     expect(answers[0]!.traceId).not.toBe(answers[1]!.traceId);
     for (const [i, learner] of learners.entries()) {
       const records = await eventually(async () => {

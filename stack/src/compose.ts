@@ -65,9 +65,7 @@ export function service(compose: ComposeFile, name: string): ComposeService {
 
 /** A service's environment as strings, the way the container sees it. */
 export function environmentOf(svc: ComposeService): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(svc.environment ?? {}).map(([key, value]) => [key, value === null ? '' : String(value)]),
-  );
+  return Object.fromEntries(Object.entries(svc.environment ?? {}).map(([key, value]) => [key, value === null ? '' : String(value)]));
 }
 
 export interface Mount {

@@ -38,9 +38,17 @@ export interface Ports {
 }
 
 export const PORT_NAMES: Array<keyof Ports> = [
-  'gateway', 'kennels', 'inventory', 'dogs',
-  'collectorOtlpGrpc', 'collectorOtlpHttp', 'collectorHealth', 'collectorMetrics',
-  'traceViewer', 'logReceiver', 'prometheus',
+  'gateway',
+  'kennels',
+  'inventory',
+  'dogs',
+  'collectorOtlpGrpc',
+  'collectorOtlpHttp',
+  'collectorHealth',
+  'collectorMetrics',
+  'traceViewer',
+  'logReceiver',
+  'prometheus',
 ];
 
 /**

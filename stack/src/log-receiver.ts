@@ -120,7 +120,11 @@ function main() {
       if (!body) return void res.writeHead(413).end();
       try {
         // The collector's OTLP/HTTP exporter compresses with gzip unless told otherwise.
-        records.push(...decodeLogsExport(req.headers['content-encoding'] === 'gzip' ? gunzipSync(body, { maxOutputLength: MAX_INFLATED_BYTES }) : body));
+        records.push(
+          ...decodeLogsExport(
+            req.headers['content-encoding'] === 'gzip' ? gunzipSync(body, { maxOutputLength: MAX_INFLATED_BYTES }) : body,
+          ),
+        );
       } catch {
         return void res.writeHead(400).end();
       }

@@ -118,7 +118,12 @@ export async function startStack(options: {
         { TRACE_VIEWER_PORT: String(ports.traceViewer), TRACE_VIEWER_MAX_TRACES: String(VIEWER_MAX_TRACES) },
         `${url(ports.traceViewer)}/api/traces?learner=ready`,
       ),
-      receiver('log-receiver', join(__dirname, 'log-receiver.js'), { LOG_RECEIVER_PORT: String(ports.logReceiver) }, `${url(ports.logReceiver)}/ready`),
+      receiver(
+        'log-receiver',
+        join(__dirname, 'log-receiver.js'),
+        { LOG_RECEIVER_PORT: String(ports.logReceiver) },
+        `${url(ports.logReceiver)}/ready`,
+      ),
       backend('prometheus', binaries.prometheus, { url: healthcheckUrl(service(compose, 'prometheus'), ports.prometheus) }),
     ]);
     // Compose only waits for the collector to start (its image has no shell to run a check); here
@@ -127,11 +132,15 @@ export async function startStack(options: {
     await Promise.all([startService('inventory'), startService('dogs')]);
     await startService('kennels');
     gateway = await startNginx({ port: ports.gateway, upstreams: nginxUpstreams(compose, ports) });
-    await waitUntilReady('nginx', { url: healthcheckUrl(service(compose, 'nginx'), ports.gateway) }, {
-      timeoutMs: SERVICE_READY_MS,
-      running: () => true,
-      logTail: () => gateway?.errorLog() ?? '',
-    });
+    await waitUntilReady(
+      'nginx',
+      { url: healthcheckUrl(service(compose, 'nginx'), ports.gateway) },
+      {
+        timeoutMs: SERVICE_READY_MS,
+        running: () => true,
+        logTail: () => gateway?.errorLog() ?? '',
+      },
+    );
   } catch (error) {
     await stop();
     throw error;

@@ -13,9 +13,7 @@ const ports = Object.fromEntries(PORT_NAMES.map((name, i) => [name, 20_001 + i])
 /** Every scalar in a parsed YAML document, by its dotted path (`scrape_configs.0.job_name`). */
 function leaves(value: unknown, path = ''): Map<string, unknown> {
   if (value === null || typeof value !== 'object') return new Map([[path, value]]);
-  return new Map(
-    Object.entries(value).flatMap(([key, child]) => [...leaves(child, path ? `${path}.${key}` : key)]),
-  );
+  return new Map(Object.entries(value).flatMap(([key, child]) => [...leaves(child, path ? `${path}.${key}` : key)]));
 }
 
 /** The paths whose values differ, and any path present in one document only. */
@@ -74,7 +72,7 @@ describe('the committed files, as the stack runs them here', () => {
     expect(changedKeys(original, broken)).toContain('global.scrape_interval');
   });
 
-  test("when the collector sends to Tempo, Loki and Prometheus, then it dials the trace viewer, the log receiver and Prometheus here", () => {
+  test('when the collector sends to Tempo, Loki and Prometheus, then it dials the trace viewer, the log receiver and Prometheus here', () => {
     const { text } = planBackend(compose, 'otel-collector', ports, STACK_DIR).files[0]!;
     const config = parse(text);
     expect(config.exporters['otlp_http/tempo'].endpoint).toBe(`http://127.0.0.1:${ports.traceViewer}`);

@@ -44,7 +44,10 @@ const readPackage = (dir: string) => JSON.parse(readFileSync(join(dir, 'package.
 
 /** Every workspace package's folder, by package name. */
 function workspacePackages(): Map<string, string> {
-  const dirs = [join(REPO_ROOT, 'nginx'), ...WORKSPACE_FOLDERS.flatMap((folder) => readdirSync(join(REPO_ROOT, folder)).map((name) => join(REPO_ROOT, folder, name)))];
+  const dirs = [
+    join(REPO_ROOT, 'nginx'),
+    ...WORKSPACE_FOLDERS.flatMap((folder) => readdirSync(join(REPO_ROOT, folder)).map((name) => join(REPO_ROOT, folder, name))),
+  ];
   const byName = new Map<string, string>();
   for (const dir of dirs) {
     try {
@@ -61,14 +64,21 @@ function builtFolders(dir: string, packages: Map<string, string>, seen = new Set
   if (seen.has(dir)) return [];
   seen.add(dir);
   const dependencies = Object.entries(readPackage(dir).dependencies ?? {}).filter(([, version]) => version.startsWith('workspace:'));
-  return [join(dir, 'dist'), ...dependencies.flatMap(([name]) => (packages.has(name) ? builtFolders(packages.get(name)!, packages, seen) : []))];
+  return [
+    join(dir, 'dist'),
+    ...dependencies.flatMap(([name]) => (packages.has(name) ? builtFolders(packages.get(name)!, packages, seen) : [])),
+  ];
 }
 
 /**
  * A part run from its package: the `dev` script (a plain argument list, `node ...`, so it runs
  * without a shell and a signal reaches node itself), restarted when its build or dev.env changes.
  */
-function partOf(packages: Map<string, string>, packageName: string, fields: Pick<Part, 'name' | 'port' | 'readyPath' | 'plainOutput'>): Part {
+function partOf(
+  packages: Map<string, string>,
+  packageName: string,
+  fields: Pick<Part, 'name' | 'port' | 'readyPath' | 'plainOutput'>,
+): Part {
   const dir = packages.get(packageName);
   if (!dir) throw new Error(`no workspace package ${packageName}`);
   const script = readPackage(dir).scripts?.dev;

@@ -115,7 +115,9 @@ export async function superviseDev(options: SuperviseOptions): Promise<number> {
   let ending: { code: number } | undefined;
   let endNow: () => void = () => {};
   const ended = new Promise<void>((resolve) => (endNow = resolve));
-  const running = new Map<Part, Running>(parts.map((part) => [part, { part, child: undefined, up: false, failures: 0, stopping: undefined, retry: undefined }]));
+  const running = new Map<Part, Running>(
+    parts.map((part) => [part, { part, child: undefined, up: false, failures: 0, stopping: undefined, retry: undefined }]),
+  );
   let ready = false;
 
   /** Stops everything: the parts (SIGTERM, so the services flush their spans) and the rebuilder. */
@@ -136,7 +138,12 @@ export async function superviseDev(options: SuperviseOptions): Promise<number> {
     endNow();
   };
 
-  const passOn = (stream: NodeJS.ReadableStream, write: (text: string) => void, prefix: string | undefined, onLine?: (line: string) => void) => {
+  const passOn = (
+    stream: NodeJS.ReadableStream,
+    write: (text: string) => void,
+    prefix: string | undefined,
+    onLine?: (line: string) => void,
+  ) => {
     const lines = lineSplitter((line) => {
       write(prefix === undefined ? `${line}\n` : `${prefix}${line}\n`);
       onLine?.(line);

@@ -70,10 +70,14 @@ describe("pnpm dev's parts", () => {
     try {
       let output = '';
       dogs.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-      const line = await waitUntil('dogs to log that it listens', () => output.split('\n').find((text) => text.includes('"msg":"listening"')), {
-        running: owned.running,
-        details: () => output,
-      });
+      const line = await waitUntil(
+        'dogs to log that it listens',
+        () => output.split('\n').find((text) => text.includes('"msg":"listening"')),
+        {
+          running: owned.running,
+          details: () => output,
+        },
+      );
       const listening = JSON.parse(line) as Record<string, unknown>;
 
       expect(listening).toMatchObject({ host: '127.0.0.1', port });

@@ -86,7 +86,7 @@ describe('pnpm dev, watching over the start', () => {
     expect(code, `what pnpm dev printed:\n${lines.join('\n')}`).toBe(0);
     const ready = lines.filter((line) => line.startsWith('DogBook is ready'));
     expect(ready).toEqual(['DogBook is ready: send requests to http://localhost:8080/api/v1/kennels/2']);
-    expect(lines.indexOf(ready[0]!)).toBeGreaterThan(lines.findIndex((line) => line === `dogs: listening on ${parts[1]!.port}`));
+    expect(lines.indexOf(ready[0]!)).toBeGreaterThan(lines.indexOf(`dogs: listening on ${parts[1]!.port}`));
   });
 
   it('when a part cannot start, then the rest is stopped and pnpm dev exits 1 with the reason', async () => {
@@ -194,33 +194,43 @@ describe('pnpm dev, once running', () => {
 
       expect(code, lines.join('\n')).toBe(0);
       expect(lines).toContain('DogBook: dogs stopped (killed by SIGKILL). Starting it again in 1 s; the other parts keep serving.');
-      expect(lines).toContain('DogBook: the trace viewer stopped (killed by SIGKILL). Starting it again in 1 s; the other parts keep serving.');
+      expect(lines).toContain(
+        'DogBook: the trace viewer stopped (killed by SIGKILL). Starting it again in 1 s; the other parts keep serving.',
+      );
       if (parts.length === 3) {
         // nginx died under its runner, which says so and ends: the gateway is started again.
         expect(lines).toContain('gateway: DogBook: nginx ended by itself (killed by SIGKILL)');
-        expect(lines).toContain('DogBook: the gateway (nginx) stopped (exit status 1). Starting it again in 1 s; the other parts keep serving.');
+        expect(lines).toContain(
+          'DogBook: the gateway (nginx) stopped (exit status 1). Starting it again in 1 s; the other parts keep serving.',
+        );
       }
     },
     120_000,
   );
 
-  it.skipIf(process.platform !== 'linux')('when a part\'s dev.env changes, then that part alone is restarted, and said so', async () => {
-    const dir = mkdtempSync(join(scratch, 'part-'));
-    const devEnv = join(dir, 'dev.env');
-    writeFileSync(devEnv, 'PORT=1\n');
-    const parts = [{ ...fake('dogs', await freePort(), 'serve'), watch: [devEnv] }, fake('kennels', await freePort(), 'serve')];
+  it.skipIf(process.platform !== 'linux')(
+    "when a part's dev.env changes, then that part alone is restarted, and said so",
+    async () => {
+      const dir = mkdtempSync(join(scratch, 'part-'));
+      const devEnv = join(dir, 'dev.env');
+      writeFileSync(devEnv, 'PORT=1\n');
+      const parts = [{ ...fake('dogs', await freePort(), 'serve'), watch: [devEnv] }, fake('kennels', await freePort(), 'serve')];
 
-    const { lines } = await supervise(parts, {}, async (run) => {
-      const after = await lineMatching(run, (line) => line.startsWith('DogBook is ready'));
-      const before = run.pid('kennels');
-      writeFileSync(devEnv, 'PORT=1\nOTEL_PROPAGATORS=none\n');
-      await lineMatching(run, (line) => line === 'DogBook: dogs answers again on port ' + parts[0]!.port + '.', after);
-      expect(run.pid('kennels')).toBe(before);
-      run.stop();
-    });
+      const { lines } = await supervise(parts, {}, async (run) => {
+        const after = await lineMatching(run, (line) => line.startsWith('DogBook is ready'));
+        const before = run.pid('kennels');
+        writeFileSync(devEnv, 'PORT=1\nOTEL_PROPAGATORS=none\n');
+        await lineMatching(run, (line) => line === `DogBook: dogs answers again on port ${parts[0]!.port}.`, after);
+        expect(run.pid('kennels')).toBe(before);
+        run.stop();
+      });
 
-    expect(lines.filter((line) => line.includes('changed'))).toEqual([`DogBook: dogs changed (${relative(REPO_ROOT, devEnv)}); restarting it.`]);
-  }, 60_000);
+      expect(lines.filter((line) => line.includes('changed'))).toEqual([
+        `DogBook: dogs changed (${relative(REPO_ROOT, devEnv)}); restarting it.`,
+      ]);
+    },
+    60_000,
+  );
 });
 
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));

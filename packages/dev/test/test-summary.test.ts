@@ -20,7 +20,8 @@ const TURBO_OUTPUT = `
 describe("pnpm test's closing summary", () => {
   it('when packages skipped tests, then each is named with its count and the reason its tests printed, once', () => {
     expect(formatSummary(tallyTests(TURBO_OUTPUT))).toEqual([
-      'pnpm test: 86 passed, 1 failed, 83 skipped', '  in 4 packages',
+      'pnpm test: 86 passed, 1 failed, 83 skipped',
+      '  in 4 packages',
       '  80 skipped in @dogbook/e2e-tests: nginx tests skipped: this machine lacks nginx (Debian/Ubuntu: sudo apt-get install nginx), so the gateway tests (gateway.test.ts) are skipped.',
       '  2 skipped in @dogbook/stack-checks: SKIPPED: promtool was not found, so prometheus.yaml cannot be validated (Debian: apt-get install prometheus).',
       '  1 skipped in @dogbook/kennels: no reason printed',
@@ -36,14 +37,16 @@ describe("pnpm test's closing summary", () => {
   it('when a log also holds a suite run without turbo, then its lines count for the package named, and earlier summaries are not counted again', () => {
     const log = [
       '@dogbook/lab:test:       Tests  31 passed (31)',
-      'pnpm test: 31 passed, 0 failed, 0 skipped', '  in 1 packages',
+      'pnpm test: 31 passed, 0 failed, 0 skipped',
+      '  in 1 packages',
       '  80 skipped in @dogbook/e2e-tests: nginx tests skipped: this machine lacks nginx',
       'live suite skipped: no tempo binary on PATH',
       '      Tests  1 failed | 20 passed | 3 skipped (24)',
     ];
 
     expect(formatSummary(tallyTests(log, { unprefixed: '@dogbook/stack' }), 'CI')).toEqual([
-      'CI: 51 passed, 1 failed, 3 skipped', '  in 2 packages',
+      'CI: 51 passed, 1 failed, 3 skipped',
+      '  in 2 packages',
       '  3 skipped in @dogbook/stack: live suite skipped: no tempo binary on PATH',
     ]);
   });

@@ -46,8 +46,9 @@ export function answerOnce(
     if (wasSpent) return { kind: 'spent', answer: answer || undefined };
     if (answer === undefined || answer === '') return { kind: 'none' };
     if (isRight(answer)) return { kind: 'right', answer };
-    const forLearner = (spent[learner] ??= {});
-    (forLearner[lab] ??= []).push(riddle);
+    spent[learner] ??= {};
+    spent[learner][lab] ??= [];
+    spent[learner][lab].push(riddle);
     mkdirSync(dirname(file), { recursive: true });
     // Written whole, then renamed: two checks at once never leave half a file.
     writeFileSync(`${file}.${process.pid}`, `${JSON.stringify(spent)}\n`);

@@ -81,7 +81,11 @@ const needsDocker = (lab: Lab, grafana: Grafana) =>
   `lab ${lab.number} needs the Docker stack (docker compose up --wait): its check reads Prometheus and Loki ` +
   `through Grafana, which does not answer at ${grafana.baseUrl} (GRAFANA_URL)`;
 
-async function chooseSource(check: LabCheck | undefined, lab: Lab | undefined, backend: string | undefined): Promise<{ source: TraceSource; grafana?: Grafana }> {
+async function chooseSource(
+  check: LabCheck | undefined,
+  lab: Lab | undefined,
+  backend: string | undefined,
+): Promise<{ source: TraceSource; grafana?: Grafana }> {
   const viewerUrl = process.env.TRACE_VIEWER_URL || 'http://127.0.0.1:4318';
   const grafana = new Grafana(process.env.GRAFANA_URL || 'http://localhost:3000');
   if (backend !== undefined && backend !== 'viewer' && backend !== 'grafana') {

@@ -40,7 +40,9 @@ export class Grafana {
     try {
       response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     } catch (error) {
-      throw new SourceError(`Grafana does not answer at ${this.baseUrl} (${(error as Error).message}): is \`docker compose up --wait\` running?`);
+      throw new SourceError(
+        `Grafana does not answer at ${this.baseUrl} (${(error as Error).message}): is \`docker compose up --wait\` running?`,
+      );
     }
     const text = await response.text();
     if (response.status === 404 && source === 'tempo' && path.startsWith('/api/traces/')) return undefined;

@@ -27,8 +27,11 @@ interface Run {
 /** Runs the built command as `pnpm lab` does, with only the environment given (and PATH). */
 function lab(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', XDG_STATE_HOME: stateHome, TRACE_VIEWER_URL: closedUrl, GRAFANA_URL: closedUrl, ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { PATH: process.env.PATH ?? '', XDG_STATE_HOME: stateHome, TRACE_VIEWER_URL: closedUrl, GRAFANA_URL: closedUrl, ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });
 }
@@ -88,16 +91,19 @@ describe('pnpm lab, used wrongly', () => {
 });
 
 describe('pnpm lab, labs 7 and 8 without Docker', () => {
-  it.each([7, 8])('when lab %i is checked and Grafana does not answer, then it says the lab needs the Docker stack, exit 2', async (labNumber) => {
-    const { code, stdout, stderr } = await lab(['check', String(labNumber), '--learner', 'alice']);
+  it.each([7, 8])(
+    'when lab %i is checked and Grafana does not answer, then it says the lab needs the Docker stack, exit 2',
+    async (labNumber) => {
+      const { code, stdout, stderr } = await lab(['check', String(labNumber), '--learner', 'alice']);
 
-    expect(code).toBe(2);
-    expect(stderr).toBe(
-      `pnpm lab: cannot check: lab ${labNumber} needs the Docker stack (docker compose up --wait): its check reads Prometheus ` +
-        `and Loki through Grafana, which does not answer at ${closedUrl} (GRAFANA_URL)\n`,
-    );
-    expect(stdout).toBe('');
-  });
+      expect(code).toBe(2);
+      expect(stderr).toBe(
+        `pnpm lab: cannot check: lab ${labNumber} needs the Docker stack (docker compose up --wait): its check reads Prometheus ` +
+          `and Loki through Grafana, which does not answer at ${closedUrl} (GRAFANA_URL)\n`,
+      );
+      expect(stdout).toBe('');
+    },
+  );
 });
 
 describe('pnpm lab list', () => {
@@ -115,7 +121,11 @@ describe('pnpm lab list', () => {
 describe('pnpm lab check, against a trace viewer', () => {
   let viewer: TraceViewer;
   const post = (spans: SpanFields[]) =>
-    fetch(`${viewer.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(otlpExport(spans)) });
+    fetch(`${viewer.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(otlpExport(spans)),
+    });
 
   beforeAll(async () => {
     viewer = await startTraceViewer({ port: 0, quietMs: 50, print: false });
@@ -144,8 +154,26 @@ describe('pnpm lab check, against a trace viewer', () => {
     const tag = { 'dogbook.learner': learner };
     return [
       ...kennel2Trace(traceId, learner),
-      { service: 'kennels', traceId, spanId: '1000000000000003', parentSpanId: '1000000000000001', name: 'kennels.fetch_dog_ids', startMs: 2, endMs: 105, attributes: tag },
-      { service: 'kennels', traceId, spanId: '1000000000000004', parentSpanId, name: 'kennels.fetch_dogs', startMs: 105, endMs: 209, attributes: { ...tag, 'dogbook.dog.count': 3 } },
+      {
+        service: 'kennels',
+        traceId,
+        spanId: '1000000000000003',
+        parentSpanId: '1000000000000001',
+        name: 'kennels.fetch_dog_ids',
+        startMs: 2,
+        endMs: 105,
+        attributes: tag,
+      },
+      {
+        service: 'kennels',
+        traceId,
+        spanId: '1000000000000004',
+        parentSpanId,
+        name: 'kennels.fetch_dogs',
+        startMs: 105,
+        endMs: 209,
+        attributes: { ...tag, 'dogbook.dog.count': 3 },
+      },
       ...[3, 4, 5].map((dog) => ({
         service: 'kennels',
         traceId,
@@ -168,7 +196,9 @@ describe('pnpm lab check, against a trace viewer', () => {
 
     expect(right.stdout).toContain(`✓ its parent is kennels' server span, "GET /api/v1/kennels/:id"`);
     expect(right.code).toBe(0);
-    expect(wrong.stdout).toContain(`✗ its parent is kennels' server span, "GET /api/v1/kennels/:id"\n    hint: its parent is "kennels.fetch_dog_ids"`);
+    expect(wrong.stdout).toContain(
+      `✗ its parent is kennels' server span, "GET /api/v1/kennels/:id"\n    hint: its parent is "kennels.fetch_dog_ids"`,
+    );
     expect(wrong.code).toBe(1);
   });
 
@@ -185,7 +215,7 @@ describe('pnpm lab check, against a trace viewer', () => {
     ]);
   });
 
-  it("when another learner did the lab but this one did not, then every criterion is ✗ with a hint, exit 1", async () => {
+  it('when another learner did the lab but this one did not, then every criterion is ✗ with a hint, exit 1', async () => {
     const { code, stdout } = await lab(['check', '1'], { TRACE_VIEWER_URL: viewer.url, DOGBOOK_LEARNER: 'bob' });
 
     expect(code).toBe(1);
@@ -204,7 +234,9 @@ describe('pnpm lab check, against a trace viewer', () => {
 
     expect(right.code).toBe(0);
     expect(wrong.code).toBe(1);
-    expect(wrong.stdout).toContain('✗ your answer names the dog that was slow\n    hint: dog 4 was not the slow one, and this riddle is spent');
+    expect(wrong.stdout).toContain(
+      '✗ your answer names the dog that was slow\n    hint: dog 4 was not the slow one, and this riddle is spent',
+    );
     expect(none.code).toBe(1);
     expect(none.stdout).toContain('pnpm lab check 5 --answer <id>');
   });
@@ -315,9 +347,38 @@ describe('pnpm lab check, against a trace viewer', () => {
   const lab9Failure = (traceId: string, learner: string): SpanFields[] => {
     const tag = { 'dogbook.learner': learner };
     return [
-      { service: 'kennels', traceId, spanId: '1000000000000001', name: 'GET /api/v1/kennels/:id', kind: 2, startMs: 0, endMs: 5, attributes: { ...tag, 'http.response.status_code': 502 }, error: 'Bad Gateway' },
-      { service: 'kennels', traceId, spanId: '1000000000000002', parentSpanId: '1000000000000001', name: 'kennels.find_kennel', startMs: 1, endMs: 2, attributes: { ...tag, 'dogbook.kennel.id': HEAD_KENNEL } },
-      { service: 'inventory', traceId, spanId: '2000000000000001', parentSpanId: '1000000000000001', name: 'inventory.find_dog_ids', startMs: 2, endMs: 4, attributes: { ...tag, 'dogbook.fault': 'dogbook.fault.inventory=error' }, error: 'injected fault' },
+      {
+        service: 'kennels',
+        traceId,
+        spanId: '1000000000000001',
+        name: 'GET /api/v1/kennels/:id',
+        kind: 2,
+        startMs: 0,
+        endMs: 5,
+        attributes: { ...tag, 'http.response.status_code': 502 },
+        error: 'Bad Gateway',
+      },
+      {
+        service: 'kennels',
+        traceId,
+        spanId: '1000000000000002',
+        parentSpanId: '1000000000000001',
+        name: 'kennels.find_kennel',
+        startMs: 1,
+        endMs: 2,
+        attributes: { ...tag, 'dogbook.kennel.id': HEAD_KENNEL },
+      },
+      {
+        service: 'inventory',
+        traceId,
+        spanId: '2000000000000001',
+        parentSpanId: '1000000000000001',
+        name: 'inventory.find_dog_ids',
+        startMs: 2,
+        endMs: 4,
+        attributes: { ...tag, 'dogbook.fault': 'dogbook.fault.inventory=error' },
+        error: 'injected fault',
+      },
     ];
   };
   /** Trace ids the SDK's own ratio sampler, at lab 9's ratio, keeps (`true`) or drops (`false`). */
@@ -353,11 +414,37 @@ describe('pnpm lab check, against a trace viewer', () => {
   const lab3Request = (traceId: string, learner: string, at: number, dogs: 'joined' | 'tagged half' | 'untagged half'): SpanFields[][] => {
     const tag = { 'dogbook.learner': learner };
     const kennels: SpanFields[] = [
-      { service: 'kennels', traceId, spanId: '1000000000000001', name: 'GET /api/v1/kennels/:id', kind: 2, startMs: at, endMs: at + 210, attributes: { ...tag, 'http.route': '/api/v1/kennels/:id' } },
-      { service: 'kennels', traceId, spanId: '1000000000000005', parentSpanId: '1000000000000001', name: 'GET', kind: 3, startMs: at + 100, endMs: at + 200, attributes: { ...tag, 'url.full': 'http://127.0.0.1:8083/api/v1/dogs/4' } },
+      {
+        service: 'kennels',
+        traceId,
+        spanId: '1000000000000001',
+        name: 'GET /api/v1/kennels/:id',
+        kind: 2,
+        startMs: at,
+        endMs: at + 210,
+        attributes: { ...tag, 'http.route': '/api/v1/kennels/:id' },
+      },
+      {
+        service: 'kennels',
+        traceId,
+        spanId: '1000000000000005',
+        parentSpanId: '1000000000000001',
+        name: 'GET',
+        kind: 3,
+        startMs: at + 100,
+        endMs: at + 200,
+        attributes: { ...tag, 'url.full': 'http://127.0.0.1:8083/api/v1/dogs/4' },
+      },
     ];
     const server = (id: string, parentSpanId?: string, attributes: Record<string, string> = {}): SpanFields => ({
-      service: 'dogs', traceId: id, spanId: '3000000000000001', parentSpanId, name: 'GET /api/v1/dogs/:id', kind: 2, startMs: at + 101, endMs: at + 199,
+      service: 'dogs',
+      traceId: id,
+      spanId: '3000000000000001',
+      parentSpanId,
+      name: 'GET /api/v1/dogs/:id',
+      kind: 2,
+      startMs: at + 101,
+      endMs: at + 199,
       attributes: { ...attributes, 'url.path': '/api/v1/dogs/4' },
     });
     if (dogs === 'joined') return [[...kennels, server(traceId, '1000000000000005', tag)]];
@@ -365,8 +452,10 @@ describe('pnpm lab check, against a trace viewer', () => {
     return [kennels, [server(halfId, undefined, dogs === 'tagged half' ? tag : {})]];
   };
 
-  it("when lab 3 is done and then its question 4 is tried (OTEL_PROPAGATORS=baggage), then it still holds; a dogs-only trace never counts as restored", async () => {
-    const continued = kennel2Trace('3a'.repeat(16), 'quentin', 0).map((span, index) => (index === 0 ? { ...span, parentSpanId: '00f067aa0ba902b7' } : span));
+  it('when lab 3 is done and then its question 4 is tried (OTEL_PROPAGATORS=baggage), then it still holds; a dogs-only trace never counts as restored', async () => {
+    const continued = kennel2Trace('3a'.repeat(16), 'quentin', 0).map((span, index) =>
+      index === 0 ? { ...span, parentSpanId: '00f067aa0ba902b7' } : span,
+    );
     await post(continued);
     // Step 3 (propagation off), step 5 (restored), then question 4: baggage only, then restored again.
     for (const spans of [
@@ -379,8 +468,13 @@ describe('pnpm lab check, against a trace viewer', () => {
     const honest = await lab(['check', '3', '--learner', 'quentin'], { TRACE_VIEWER_URL: viewer.url });
 
     // rita breaks propagation but never restores it: her newer traces are the halves dogs started.
-    await post(continued.map((span) => ({ ...span, traceId: '3e'.repeat(16), attributes: { ...span.attributes, 'dogbook.learner': 'rita' } })));
-    for (const spans of [...lab3Request('3f'.repeat(16), 'rita', 1_000, 'untagged half'), ...lab3Request('30'.repeat(16), 'rita', 3_000, 'tagged half')]) {
+    await post(
+      continued.map((span) => ({ ...span, traceId: '3e'.repeat(16), attributes: { ...span.attributes, 'dogbook.learner': 'rita' } })),
+    );
+    for (const spans of [
+      ...lab3Request('3f'.repeat(16), 'rita', 1_000, 'untagged half'),
+      ...lab3Request('30'.repeat(16), 'rita', 3_000, 'tagged half'),
+    ]) {
       await post(spans);
     }
     const unrestored = await lab(['check', '3', '--learner', 'rita'], { TRACE_VIEWER_URL: viewer.url });

@@ -20,11 +20,7 @@ function attributesOf(attributes: SpanFields['attributes'] = {}) {
   return Object.entries(attributes).map(([key, value]) => ({
     key,
     value:
-      typeof value === 'string'
-        ? { stringValue: value }
-        : typeof value === 'boolean'
-          ? { boolValue: value }
-          : { intValue: String(value) },
+      typeof value === 'string' ? { stringValue: value } : typeof value === 'boolean' ? { boolValue: value } : { intValue: String(value) },
   }));
 }
 

@@ -4,7 +4,16 @@ import { tempoTrace, type SpanFields } from './otlp';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const spans: SpanFields[] = [
-  { service: 'kennels', traceId: TRACE, spanId: 'b7ad6b7169203331', name: 'GET /api/v1/kennels/:id', kind: 2, startMs: 0, endMs: 200, attributes: { 'dogbook.learner': 'alice' } },
+  {
+    service: 'kennels',
+    traceId: TRACE,
+    spanId: 'b7ad6b7169203331',
+    name: 'GET /api/v1/kennels/:id',
+    kind: 2,
+    startMs: 0,
+    endMs: 200,
+    attributes: { 'dogbook.learner': 'alice' },
+  },
   {
     service: 'dogs',
     traceId: TRACE,
@@ -19,7 +28,7 @@ const spans: SpanFields[] = [
 ];
 
 describe("Tempo's trace JSON", () => {
-  it('when Tempo answers with base64 ids, enum names and batches, then the trace reads like the viewer\'s', () => {
+  it("when Tempo answers with base64 ids, enum names and batches, then the trace reads like the viewer's", () => {
     const trace = traceFromTempo(tempoTrace(spans))!;
 
     expect(trace).toMatchObject({ traceId: TRACE, spanCount: 2, errorCount: 1, rootServiceName: 'kennels', learners: ['alice'] });

@@ -57,7 +57,10 @@ describe('the workshop text', () => {
 
   it("when the presenter's agenda is read, then each lab has its own minutes and the whole takes two hours", () => {
     const guide = textOf('workshop/README.md');
-    const rows = [...guide.matchAll(/^\| \d:\d\d \| (.+) \| (\d+) \|$/gm)].map(([, what, minutes]) => ({ what: what!, minutes: Number(minutes) }));
+    const rows = [...guide.matchAll(/^\| \d:\d\d \| (.+) \| (\d+) \|$/gm)].map(([, what, minutes]) => ({
+      what: what!,
+      minutes: Number(minutes),
+    }));
 
     for (const lab of labs) {
       const row = rows.find((candidate) => candidate.what.includes(`(${lab.file.replace('workshop/', '')})`));

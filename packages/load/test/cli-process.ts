@@ -28,8 +28,6 @@ export function startCli(env: Record<string, string>): CliProcess {
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<CliExit>((resolve) =>
-    child.once('close', (code) => resolve({ code, stdout, stderr })),
-  );
+  const exited = new Promise<CliExit>((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
   return { exited, kill: (signal) => child.kill(signal) };
 }

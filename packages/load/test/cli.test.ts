@@ -82,14 +82,17 @@ describe('dogbook-load, the command', () => {
     { variable: 'LOAD_DURATION_S', value: '' },
     { variable: 'DOGBOOK_URL', value: 'localhost:8080' },
     { variable: 'DOGBOOK_URL', value: 'http://localhost:8080/api/v1' },
-  ])('when $variable is "$value", then it names the variable and what it expects, and exits 2 having sent nothing', async ({ variable, value }) => {
-    const { code, stdout, stderr } = await startCli({ DOGBOOK_URL: gateway.url, [variable]: value }).exited;
-    // A request of ours, sent after the exit: once it has arrived, so has anything sent before it.
-    await fetch(`${gateway.url}/after-the-exit`);
+  ])(
+    'when $variable is "$value", then it names the variable and what it expects, and exits 2 having sent nothing',
+    async ({ variable, value }) => {
+      const { code, stdout, stderr } = await startCli({ DOGBOOK_URL: gateway.url, [variable]: value }).exited;
+      // A request of ours, sent after the exit: once it has arrived, so has anything sent before it.
+      await fetch(`${gateway.url}/after-the-exit`);
 
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).toMatch(new RegExp(`^dogbook-load: invalid configuration:\\n✖ .+\\n  → at ${variable}$`, 'm'));
-    expect(gateway.arrivals.map((a) => a.path)).toEqual(['/after-the-exit']);
-  });
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(new RegExp(`^dogbook-load: invalid configuration:\\n✖ .+\\n  → at ${variable}$`, 'm'));
+      expect(gateway.arrivals.map((a) => a.path)).toEqual(['/after-the-exit']);
+    },
+  );
 });

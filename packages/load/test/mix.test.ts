@@ -57,7 +57,7 @@ describe('the request mix', () => {
     ]);
   });
 
-  test('when a fault is sent, then it follows the services\' grammar and names a dog of the kennel it asks for', () => {
+  test("when a fault is sent, then it follows the services' grammar and names a dog of the kennel it asks for", () => {
     for (const request of take(createMix(1), 200)) {
       const member = faultMember(request)!;
       expect(member).toMatch(FAULT_GRAMMAR);

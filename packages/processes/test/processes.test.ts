@@ -2,7 +2,17 @@ import { spawn } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { acceptsConnections, answersOk, freePort, measureMachineCpu, own, processCpuSeconds, processMemory, rssMiB, waitUntil } from '../src';
+import {
+  acceptsConnections,
+  answersOk,
+  freePort,
+  measureMachineCpu,
+  own,
+  processCpuSeconds,
+  processMemory,
+  rssMiB,
+  waitUntil,
+} from '../src';
 
 /** A Node child that runs `code`; it says "ready" once its signal handlers are in place. */
 function node(code: string) {
@@ -128,7 +138,9 @@ describe('waitUntil()', () => {
   });
 
   it('when the deadline passes, then the error names what never happened', async () => {
-    await expect(waitUntil('nothing', () => undefined, { timeoutMs: 20, intervalMs: 5 })).rejects.toThrow('nothing did not happen within 0.02 s');
+    await expect(waitUntil('nothing', () => undefined, { timeoutMs: 20, intervalMs: 5 })).rejects.toThrow(
+      'nothing did not happen within 0.02 s',
+    );
   });
 });
 

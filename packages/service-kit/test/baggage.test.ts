@@ -35,7 +35,7 @@ describe('readDogbookBaggage', () => {
   });
 
   it('when the baggage holds only other keys, then they are ignored', () => {
-    expect(readDogbookBaggage(baggage({ 'userId': 'x y', 'dogbookish': 'z' }))).toEqual({ faults: [] });
+    expect(readDogbookBaggage(baggage({ userId: 'x y', dogbookish: 'z' }))).toEqual({ faults: [] });
     expect(readDogbookBaggage(undefined)).toEqual({ faults: [] });
   });
 

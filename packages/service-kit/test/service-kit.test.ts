@@ -29,9 +29,7 @@ describe('readConfig', () => {
   it('when a variable is malformed, then reading fails at once and names the variable', () => {
     const schema = baseConfigSchema.extend({ DOWNSTREAM_TIMEOUT_MS: z.coerce.number().int().positive() });
 
-    expect(() => readConfig(schema, { PORT: 'eighty', DOWNSTREAM_TIMEOUT_MS: '-5' })).toThrow(
-      /PORT[\s\S]*DOWNSTREAM_TIMEOUT_MS/,
-    );
+    expect(() => readConfig(schema, { PORT: 'eighty', DOWNSTREAM_TIMEOUT_MS: '-5' })).toThrow(/PORT[\s\S]*DOWNSTREAM_TIMEOUT_MS/);
   });
 });
 

@@ -110,13 +110,16 @@ function renderList(): void {
   });
   list.replaceChildren(...items);
   document.getElementById('list-status')!.textContent =
-    `${shown.length} of ${traces.length} traces` + (traces.length === 0 ? ': send a request, and its trace appears here' : '');
+    `${shown.length} of ${traces.length} traces${traces.length === 0 ? ': send a request, and its trace appears here' : ''}`;
   if (focused) list.querySelector<HTMLElement>(`[data-trace-id="${CSS.escape(focused)}"]`)?.focus();
 }
 
 async function renderOpenTrace(): Promise<void> {
   const section = document.getElementById('trace')!;
-  if (!openTraceId) return void (section.hidden = true);
+  if (!openTraceId) {
+    section.hidden = true;
+    return;
+  }
   const trace = await getJson<Trace>(`/api/traces/${openTraceId}`);
   section.hidden = false;
   if (!trace) {

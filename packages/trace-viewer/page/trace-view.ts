@@ -99,7 +99,10 @@ export function renderTrace(trace: Trace, selected: string | undefined, onSelect
     service.style.color = serviceColor(span.serviceName);
     label.style.paddingLeft = `${depth}rem`;
     const note = orphan ? ' (parent not received)' : '';
-    label.append(service, `${failed ? ' ✗' : ''} ${span.name}  ${formatMs(span.durationMs)}${failed ? `  ${span.status.message ?? 'error'}` : ''}${note}`);
+    label.append(
+      service,
+      `${failed ? ' ✗' : ''} ${span.name}  ${formatMs(span.durationMs)}${failed ? `  ${span.status.message ?? 'error'}` : ''}${note}`,
+    );
 
     const track = el('span', undefined, 'track');
     const bar = el('span', undefined, 'bar');

@@ -43,11 +43,19 @@ function matches(spans: Span[], filter: TraceFilter): boolean {
   if (filter.learner !== undefined && !spans.some((span) => span.attributes[LEARNER_ATTRIBUTE] === filter.learner)) return false;
   if (filter.rootService !== undefined) {
     const roots = spans.filter((span) => span.parentSpanId === null);
-    const root = roots.reduce<Span | undefined>((first, span) => (!first || BigInt(span.startTimeUnixNano) < BigInt(first.startTimeUnixNano) ? span : first), undefined);
+    const root = roots.reduce<Span | undefined>(
+      (first, span) => (!first || BigInt(span.startTimeUnixNano) < BigInt(first.startTimeUnixNano) ? span : first),
+      undefined,
+    );
     if (root?.serviceName !== filter.rootService) return false;
   }
   if (filter.fromMs !== undefined || filter.toMs !== undefined) {
-    const startMs = Number(spans.reduce((min, span) => (BigInt(span.startTimeUnixNano) < min ? BigInt(span.startTimeUnixNano) : min), BigInt(spans[0]!.startTimeUnixNano)) / 1_000_000n);
+    const startMs = Number(
+      spans.reduce(
+        (min, span) => (BigInt(span.startTimeUnixNano) < min ? BigInt(span.startTimeUnixNano) : min),
+        BigInt(spans[0]!.startTimeUnixNano),
+      ) / 1_000_000n,
+    );
     if ((filter.fromMs !== undefined && startMs < filter.fromMs) || (filter.toMs !== undefined && startMs > filter.toMs)) return false;
   }
   return true;

@@ -10,7 +10,11 @@ import { DEFAULT_MAX_BYTES, DEFAULT_MAX_TRACES, DEFAULT_PORT, startTraceViewer }
 const configSchema = z.object({
   TRACE_VIEWER_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
   TRACE_VIEWER_HOST: z.string().min(1).default('127.0.0.1'),
-  TRACE_VIEWER_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).default(DEFAULT_MAX_BYTES),
+  TRACE_VIEWER_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .default(DEFAULT_MAX_BYTES),
   TRACE_VIEWER_MAX_TRACES: z.coerce.number().int().min(1).default(DEFAULT_MAX_TRACES),
   TRACE_VIEWER_QUIET_MS: z.coerce.number().int().min(0).default(1500),
 });

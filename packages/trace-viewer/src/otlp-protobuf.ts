@@ -51,8 +51,7 @@ type DecodedSpan = { traceId?: string; spanId?: string; parentSpanId?: string };
 type DecodedRequest = { resourceSpans?: { scopeSpans?: { spans?: DecodedSpan[] }[] }[] };
 
 /** OTLP/JSON writes trace and span ids as hex; protobufjs renders bytes as base64. */
-const base64ToHex = (base64: string | undefined) =>
-  base64 === undefined ? undefined : Buffer.from(base64, 'base64').toString('hex');
+const base64ToHex = (base64: string | undefined) => (base64 === undefined ? undefined : Buffer.from(base64, 'base64').toString('hex'));
 
 /**
  * An OTLP/protobuf trace export request as the equivalent OTLP/JSON object (camelCase names, 64-bit

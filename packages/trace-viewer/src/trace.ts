@@ -61,11 +61,7 @@ export function nanosToMs(nanos: bigint): number {
 }
 
 /** Builds the summary fields of a trace from its spans (which must not be empty). */
-export function summarize(
-  traceId: string,
-  spans: Span[],
-  extra: { finished: boolean; droppedSpans: number },
-): Trace {
+export function summarize(traceId: string, spans: Span[], extra: { finished: boolean; droppedSpans: number }): Trace {
   const sorted = [...spans].sort(byStartTime);
   let start = BigInt(sorted[0]!.startTimeUnixNano);
   let end = BigInt(sorted[0]!.endTimeUnixNano);

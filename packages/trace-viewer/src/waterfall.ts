@@ -102,8 +102,7 @@ export function renderWaterfall(trace: Trace, options: WaterfallOptions = {}): s
     const serviceColor = serviceColors.get(span.serviceName)!;
     const isError = span.status.code === 'ERROR';
     const { offset, length } = barPlacement(span, trace, barWidth);
-    const bar =
-      ' '.repeat(offset) + paint(isError ? 'red' : serviceColor, '█'.repeat(length)) + ' '.repeat(barWidth - offset - length);
+    const bar = ' '.repeat(offset) + paint(isError ? 'red' : serviceColor, '█'.repeat(length)) + ' '.repeat(barWidth - offset - length);
     const marks: [Style, string][] = [
       ...(isError ? [[['red', 'bold'], `✗ ${span.status.message ?? 'error'}`] as [Style, string]] : []),
       ...(orphan ? [['dim', '(parent not received)'] as [Style, string]] : []),

@@ -60,7 +60,11 @@ describe('TraceAssembler', () => {
     }
 
     const kept = assembler.traces();
-    expect(kept.filter((trace) => trace.learners.includes('alice')).map((trace) => trace.traceId)).toEqual([traceId(3), traceId(2), traceId(1)]);
+    expect(kept.filter((trace) => trace.learners.includes('alice')).map((trace) => trace.traceId)).toEqual([
+      traceId(3),
+      traceId(2),
+      traceId(1),
+    ]);
     const bursts = kept.filter((trace) => trace.learners.includes('burster'));
     expect(bursts[0]!.traceId).toBe(traceId(199));
     expect(bursts.length).toBe(12);

@@ -164,7 +164,14 @@ describe('the OTLP/HTTP receiver', () => {
           scopeSpans: [
             {
               spans: [
-                { traceId, spanId: '1000000000000001', name: 'GET /api/v1/dogs/:id', kind: 2, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000100000000' },
+                {
+                  traceId,
+                  spanId: '1000000000000001',
+                  name: 'GET /api/v1/dogs/:id',
+                  kind: 2,
+                  startTimeUnixNano: '1700000000000000000',
+                  endTimeUnixNano: '1700000000100000000',
+                },
                 {
                   traceId,
                   spanId: '1000000000000002',
@@ -191,7 +198,12 @@ describe('the OTLP/HTTP receiver', () => {
     };
 
     beforeAll(async () => {
-      for (const [traceId, learner] of [[ALICE, 'alice'], [BOB, 'bob'], [NOBODY, undefined], [ALICE_AGAIN, 'alice']] as const) {
+      for (const [traceId, learner] of [
+        [ALICE, 'alice'],
+        [BOB, 'bob'],
+        [NOBODY, undefined],
+        [ALICE_AGAIN, 'alice'],
+      ] as const) {
         expect((await post('/v1/traces', JSON.stringify(tracedBy(traceId, learner)))).status).toBe(200);
       }
     });
@@ -240,7 +252,21 @@ describe('the OTLP/HTTP receiver', () => {
       resourceSpans: [
         {
           resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
-          scopeSpans: [{ spans: [{ traceId, spanId: '1111111111111111', name: 'GET', kind: 2, startTimeUnixNano: at(startMs), endTimeUnixNano: at(startMs + 5), status: {} }] }],
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId,
+                  spanId: '1111111111111111',
+                  name: 'GET',
+                  kind: 2,
+                  startTimeUnixNano: at(startMs),
+                  endTimeUnixNano: at(startMs + 5),
+                  status: {},
+                },
+              ],
+            },
+          ],
         },
       ],
     });

@@ -31,7 +31,8 @@ function exportOf(traceId: string, fields: { service?: string; name?: string; le
   };
 }
 
-const idOf = (learner: string, n: number) => `${Buffer.from(learner).toString('hex').slice(0, 16).padEnd(16, '0')}${n.toString(16).padStart(16, '0')}`;
+const idOf = (learner: string, n: number) =>
+  `${Buffer.from(learner).toString('hex').slice(0, 16).padEnd(16, '0')}${n.toString(16).padStart(16, '0')}`;
 
 describe('the trace viewer in a room of learners', () => {
   let viewer: TraceViewer | undefined;
@@ -47,45 +48,54 @@ describe('the trace viewer in a room of learners', () => {
     ['one learner', 'burster'],
     ['pnpm load (learner "load")', 'load'],
     ['requests without a learner name', undefined],
-  ])("when %s sends a burst while another learner's traces are checked, then every check sees them all, and every trace taken was printed first", async (_who, sender) => {
-    const printed = new Set<string>();
-    // Room for about forty of these traces: the burst is ten times that.
-    viewer = await startTraceViewer({ port: 0, quietMs: 50, maxBytes: 40 * 1000, print: (_text, trace) => printed.add(trace.traceId) });
-    const alice = [1, 2, 3].map((n) => idOf('alice', n));
-    for (const traceId of alice) expect((await post(exportOf(traceId, { learner: 'alice' }))).status).toBe(200);
-    await vi_waitFor(async () => (await tracesOf('alice')).every((trace) => trace.finished));
+  ])(
+    "when %s sends a burst while another learner's traces are checked, then every check sees them all, and every trace taken was printed first",
+    async (_who, sender) => {
+      const printed = new Set<string>();
+      // Room for about forty of these traces: the burst is ten times that.
+      viewer = await startTraceViewer({ port: 0, quietMs: 50, maxBytes: 40 * 1000, print: (_text, trace) => printed.add(trace.traceId) });
+      const alice = [1, 2, 3].map((n) => idOf('alice', n));
+      for (const traceId of alice) expect((await post(exportOf(traceId, { learner: 'alice' }))).status).toBe(200);
+      await vi_waitFor(async () => (await tracesOf('alice')).every((trace) => trace.finished));
 
-    const accepted: string[] = [];
-    let refused = 0;
-    let burstOver = false;
-    const burst = (async () => {
-      for (let n = 0; n < 400; n += 8) {
-        const batch = Array.from({ length: 8 }, (_, k) => idOf(sender ?? 'nobody', n + k));
-        const answers = await Promise.all(batch.map((traceId) => post(exportOf(traceId, sender === undefined ? {} : { learner: sender }))));
-        answers.forEach((answer, k) => (answer.status === 200 ? accepted.push(batch[k]!) : (refused += 1)));
-        for (const answer of answers) if (answer.status !== 200) expect(answer.status).toBe(503);
+      const accepted: string[] = [];
+      let refused = 0;
+      let burstOver = false;
+      const burst = (async () => {
+        for (let n = 0; n < 400; n += 8) {
+          const batch = Array.from({ length: 8 }, (_, k) => idOf(sender ?? 'nobody', n + k));
+          const answers = await Promise.all(
+            batch.map((traceId) => post(exportOf(traceId, sender === undefined ? {} : { learner: sender }))),
+          );
+          answers.forEach((answer, k) => {
+            if (answer.status === 200) accepted.push(batch[k]!);
+            else refused += 1;
+          });
+          for (const answer of answers) if (answer.status !== 200) expect(answer.status).toBe(503);
+        }
+        burstOver = true;
+      })();
+      const checks: string[][] = [];
+      while (!burstOver) {
+        checks.push((await tracesOf('alice')).map((trace) => trace.traceId));
+        await sleep(5);
       }
-      burstOver = true;
-    })();
-    const checks: string[][] = [];
-    while (!burstOver) {
-      checks.push((await tracesOf('alice')).map((trace) => trace.traceId));
-      await sleep(5);
-    }
-    await burst;
+      await burst;
 
-    expect(checks.length).toBeGreaterThan(0);
-    for (const seen of checks) expect(seen.sort()).toEqual([...alice].sort());
-    // Every trace the viewer took was printed before it could be forgotten: wait for the last ones.
-    await vi_waitFor(async () => accepted.every((traceId) => printed.has(traceId)));
-    expect(accepted.length).toBeGreaterThan(40);
-    // The sender's newest printed trace is still there, by id.
-    const newest = accepted.at(-1)!;
-    expect((await fetch(`${viewer.url}/api/traces/${newest}`)).status).toBe(200);
-    // The burst paid for itself: its own oldest trace made room.
-    expect((await fetch(`${viewer.url}/api/traces/${accepted[0]}`)).status).toBe(404);
-    expect(refused + accepted.length).toBe(400);
-  }, 60_000);
+      expect(checks.length).toBeGreaterThan(0);
+      for (const seen of checks) expect(seen.sort()).toEqual([...alice].sort());
+      // Every trace the viewer took was printed before it could be forgotten: wait for the last ones.
+      await vi_waitFor(async () => accepted.every((traceId) => printed.has(traceId)));
+      expect(accepted.length).toBeGreaterThan(40);
+      // The sender's newest printed trace is still there, by id.
+      const newest = accepted.at(-1)!;
+      expect((await fetch(`${viewer.url}/api/traces/${newest}`)).status).toBe(200);
+      // The burst paid for itself: its own oldest trace made room.
+      expect((await fetch(`${viewer.url}/api/traces/${accepted[0]}`)).status).toBe(404);
+      expect(refused + accepted.length).toBe(400);
+    },
+    60_000,
+  );
 
   it('when span fields hold control characters, then the printed waterfall holds none, and no line is forged', async () => {
     const printed: string[] = [];

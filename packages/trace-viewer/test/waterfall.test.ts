@@ -50,7 +50,11 @@ describe('waterfallRows', () => {
       makeSpan({ spanId: 'y', parentSpanId: 'x', startMs: 1, endMs: 9 }),
     ];
 
-    expect(waterfallRows(spans).map((row) => row.span.name).sort()).toEqual(['x', 'y']);
+    expect(
+      waterfallRows(spans)
+        .map((row) => row.span.name)
+        .sort(),
+    ).toEqual(['x', 'y']);
   });
 });
 

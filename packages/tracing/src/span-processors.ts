@@ -48,8 +48,7 @@ function batchProcessor(exporter: SpanExporter): SpanProcessor {
 function exportProcessorsFromEnv(): SpanProcessor[] {
   const names = (process.env.OTEL_TRACES_EXPORTER || 'otlp').split(',').map((name) => name.trim());
   if (names.includes('none')) return [];
-  const protocol =
-    process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || process.env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf';
+  const protocol = process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || process.env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf';
   return names.flatMap((name): SpanProcessor[] => {
     if (name === 'console') return [new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })];
     const otlp = name === 'otlp' ? OTLP_EXPORTERS[protocol] : undefined;

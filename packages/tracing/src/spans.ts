@@ -1,23 +1,11 @@
-import {
-  SpanStatusCode,
-  isSpanContextValid,
-  trace,
-  type Attributes,
-  type Span,
-  type Tracer,
-} from '@opentelemetry/api';
+import { SpanStatusCode, isSpanContextValid, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 
 /**
  * Runs `work` inside a new active span named `name`. A thrown error is recorded on the span, which
  * gets ERROR status and `error.type`, and is rethrown: the caller decides what the failure means,
  * but the trace always shows it. The span ends in `finally`, whatever happens.
  */
-export function withSpan<T>(
-  tracer: Tracer,
-  name: string,
-  attributes: Attributes,
-  work: (span: Span) => Promise<T>,
-): Promise<T> {
+export function withSpan<T>(tracer: Tracer, name: string, attributes: Attributes, work: (span: Span) => Promise<T>): Promise<T> {
   return tracer.startActiveSpan(name, { attributes }, async (span) => {
     try {
       return await work(span);

@@ -77,7 +77,10 @@ describe('which instrumentations run', () => {
   });
 
   it('when OTEL_NODE_DISABLED_INSTRUMENTATIONS names some, then all the others run', () => {
-    expect(names(instrumentationsWith({ ...none, OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pino, express' })).sort()).toEqual(['http', 'undici']);
+    expect(names(instrumentationsWith({ ...none, OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pino, express' })).sort()).toEqual([
+      'http',
+      'undici',
+    ]);
   });
 
   it('when OTEL_NODE_ENABLED_INSTRUMENTATIONS names some, then only those run, minus any also disabled', () => {
@@ -88,7 +91,9 @@ describe('which instrumentations run', () => {
   });
 
   // Three processes, each loading the SDK: on a busy machine that takes far longer than a test's default 5 s.
-  it('when an instrumentation is disabled, then a service started with the preload loads its library unpatched', { timeout: 60_000 }, () => {
+  it('when an instrumentation is disabled, then a service started with the preload loads its library unpatched', {
+    timeout: 60_000,
+  }, () => {
     expect(httpPatchedInProcessWith({})).toBe(true);
     expect(httpPatchedInProcessWith({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http' })).toBe(false);
     expect(httpPatchedInProcessWith({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'pino' })).toBe(false);

@@ -1,9 +1,5 @@
 import { SpanStatusCode, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { currentTraceId, formatTraceResponse, isHealthCheck, setFaultInjection, withSpan } from '../src/index';
 import { createBaggageProcessor, startTracing } from '../src/sdk';
@@ -99,7 +95,9 @@ describe('the baggage span processor', () => {
   ])('when the baggage holds %s, then no dogbook.* member becomes an attribute, the valid ones neither', async (_what, members) => {
     const baggage = propagation.createBaggage(Object.fromEntries(Object.entries(members).map(([key, value]) => [key, { value }])));
 
-    await context.with(propagation.setBaggage(context.active(), baggage), () => withSpan(tracer, 'test.refused', {}, async () => undefined));
+    await context.with(propagation.setBaggage(context.active(), baggage), () =>
+      withSpan(tracer, 'test.refused', {}, async () => undefined),
+    );
 
     expect((await finished('test.refused')).attributes).toEqual({});
   });
@@ -108,7 +106,9 @@ describe('the baggage span processor', () => {
     const baggage = propagation.createBaggage({ 'dogbook.learner': { value: 'bob' }, 'dogbook.fault.cats': { value: 'explode' } });
     setFaultInjection(false);
     try {
-      await context.with(propagation.setBaggage(context.active(), baggage), () => withSpan(tracer, 'test.faults-off', {}, async () => undefined));
+      await context.with(propagation.setBaggage(context.active(), baggage), () =>
+        withSpan(tracer, 'test.faults-off', {}, async () => undefined),
+      );
     } finally {
       setFaultInjection(true);
     }

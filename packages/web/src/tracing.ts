@@ -47,9 +47,7 @@ export function startTracing(learner: () => string | undefined): void {
   // The browser has no AsyncLocalStorage: the context is carried through synchronous calls only,
   // which is enough here, because each fetch starts inside context.with() (see api.ts).
   context.setGlobalContextManager(new StackContextManager().enable());
-  propagation.setGlobalPropagator(
-    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-  );
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
   registerInstrumentations({
     instrumentations: [
       new DocumentLoadInstrumentation(),

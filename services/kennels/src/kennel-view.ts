@@ -18,8 +18,6 @@ export async function withDogs(kennel: Kennel, neighbours: Neighbours): Promise<
   } catch {
     throw new HttpError(502, `the inventory service did not answer for kennel ${kennel.id}`);
   }
-  const dogs = await Promise.all(
-    dogIds.map((id) => neighbours.fetchDog(id).catch(() => ({ id, name: null }))),
-  );
+  const dogs = await Promise.all(dogIds.map((id) => neighbours.fetchDog(id).catch(() => ({ id, name: null }))));
   return { ...kennel, dogs };
 }

@@ -21,10 +21,7 @@ describe('kennels routes, with inventory and dogs up', () => {
 
   beforeAll(async () => {
     neighbours = await startNeighbours();
-    app = createApp(
-      { INVENTORY_URL: neighbours.inventoryUrl, DOGS_URL: neighbours.dogsUrl, DOWNSTREAM_TIMEOUT_MS: 2000 },
-      silent,
-    );
+    app = createApp({ INVENTORY_URL: neighbours.inventoryUrl, DOGS_URL: neighbours.dogsUrl, DOWNSTREAM_TIMEOUT_MS: 2000 }, silent);
   });
   afterAll(() => neighbours.close());
 
@@ -34,7 +31,14 @@ describe('kennels routes, with inventory and dogs up', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual([
       { id: 0, name: 'awesome kennel', dogs: [{ id: 0, name: 'Rufus' }] },
-      { id: 1, name: 'not as awesome kennel', dogs: [{ id: 1, name: 'Rex' }, { id: 2, name: 'Dobby' }] },
+      {
+        id: 1,
+        name: 'not as awesome kennel',
+        dogs: [
+          { id: 1, name: 'Rex' },
+          { id: 2, name: 'Dobby' },
+        ],
+      },
       KENNEL_2,
     ]);
   });

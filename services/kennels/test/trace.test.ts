@@ -68,10 +68,7 @@ describe('a request for kennel 2, traced across the three services', () => {
 
   beforeAll(async () => {
     neighbours = await startNeighbours({ inventoryMs: 10, dogsMs: DOG_LATENCY_MS });
-    app = createApp(
-      { INVENTORY_URL: neighbours.inventoryUrl, DOGS_URL: neighbours.dogsUrl, DOWNSTREAM_TIMEOUT_MS: 2000 },
-      silent,
-    );
+    app = createApp({ INVENTORY_URL: neighbours.inventoryUrl, DOGS_URL: neighbours.dogsUrl, DOWNSTREAM_TIMEOUT_MS: 2000 }, silent);
   });
   afterAll(() => neighbours.close());
 
@@ -212,10 +209,7 @@ describe('a request for kennel 2, traced across the three services', () => {
 describe('a traced request when a neighbour is down', () => {
   it('when the dogs service is unreachable, then the kennel answers 200 with null names and each failed call is an ERROR span', async () => {
     const neighbours = await startNeighbours();
-    const app = createApp(
-      { INVENTORY_URL: neighbours.inventoryUrl, DOGS_URL: await deadUrl(), DOWNSTREAM_TIMEOUT_MS: 2000 },
-      silent,
-    );
+    const app = createApp({ INVENTORY_URL: neighbours.inventoryUrl, DOGS_URL: await deadUrl(), DOWNSTREAM_TIMEOUT_MS: 2000 }, silent);
 
     const res = await get(app, '/api/v1/kennels/2');
     const spans = await traceOf(traceResponse(res).traceId);
@@ -236,10 +230,7 @@ describe('a traced request when a neighbour is down', () => {
 
   it('when the inventory service is unreachable, then the answer is a 502 whose trace id leads to an ERROR trace', async () => {
     const neighbours = await startNeighbours();
-    const app = createApp(
-      { INVENTORY_URL: await deadUrl(), DOGS_URL: neighbours.dogsUrl, DOWNSTREAM_TIMEOUT_MS: 2000 },
-      silent,
-    );
+    const app = createApp({ INVENTORY_URL: await deadUrl(), DOGS_URL: neighbours.dogsUrl, DOWNSTREAM_TIMEOUT_MS: 2000 }, silent);
 
     const res = await get(app, '/api/v1/kennels/2');
     const { traceId } = traceResponse(res);

@@ -7,7 +7,9 @@ import { afterAll, describe, expect, test } from 'vitest';
 const packageDir = join(__dirname, '..');
 const root = join(packageDir, '..', '..');
 const tracked = (...patterns: string[]) =>
-  execFileSync('git', ['ls-files', '--', ...patterns], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
+  execFileSync('git', ['ls-files', '--', ...patterns], { cwd: root, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
 
 /** remark-cli with remark-validate-links (remarkrc.mjs): exit status and what it printed. */
 function checkLinks(files: string[]) {
@@ -20,9 +22,9 @@ function checkLinks(files: string[]) {
 }
 
 describe('links in the documentation', () => {
-  const documents = [
-    ...tracked('README.md', 'CONTRIBUTING.md', 'docs/*.md', 'workshop/*.md', '*/README.md', '*/*/README.md'),
-  ].filter((file, index, all) => all.indexOf(file) === index);
+  const documents = [...tracked('README.md', 'CONTRIBUTING.md', 'docs/*.md', 'workshop/*.md', '*/README.md', '*/*/README.md')].filter(
+    (file, index, all) => all.indexOf(file) === index,
+  );
 
   test('when the README, docs/, workshop/ and every package README are read, then every relative link resolves', () => {
     expect(documents).toEqual(expect.arrayContaining(['README.md', 'docs/performance.md', 'workshop/README.md']));

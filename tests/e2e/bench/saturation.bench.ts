@@ -107,8 +107,7 @@ const median = (values: number[]) => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
-const range = (values: number[], digits: number) =>
-  `${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)}`;
+const range = (values: number[], digits: number) => `${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)}`;
 
 describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, () => {
   const counters = {} as Record<TracedMode, SpanCounter>;
@@ -128,7 +127,13 @@ describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, 
     stacks.untraced = await startStack({ gateway: true, tracing: 'off', logs: 'discard', env: env({}) });
     for (const mode of TRACED_MODES) {
       counters[mode] = await startSpanCounter();
-      stacks[mode] = await startStack({ gateway: true, tracing: mode, receiverUrl: counters[mode].url, logs: 'discard', env: env(TRACED_ENV) });
+      stacks[mode] = await startStack({
+        gateway: true,
+        tracing: mode,
+        receiverUrl: counters[mode].url,
+        logs: 'discard',
+        env: env(TRACED_ENV),
+      });
     }
     for (const mode of MODES) idleRss[mode] = memory(stacks[mode]);
 
@@ -163,7 +168,9 @@ describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, 
       for (const name of SERVICES) peakRssMiB[name] = Math.max(peakRssMiB[name], rssMiB(stack.service(name).pid));
     }, 500);
     const machineBusy = measureMachineCpu();
-    const result = await runWrk(`${stack.entry}${PATH}`, { seconds: SECONDS, connections: CONNECTIONS }).finally(() => clearInterval(sampler));
+    const result = await runWrk(`${stack.entry}${PATH}`, { seconds: SECONDS, connections: CONNECTIONS }).finally(() =>
+      clearInterval(sampler),
+    );
     const measured = { mode, round, peakRssMiB, machineBusy: machineBusy(), ...result };
     // Counted once the last batches are in: by then nginx has logged the requests wrk cut off too.
     // Each of them reached kennels and made all its spans, whether or not its answer was read.
@@ -177,7 +184,9 @@ describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, 
     return { ...measured, cpuMicrosPerRequest, spansReceived, spansExpected: requests * spansPerRequest[mode] };
   }
 
-  test(`untraced, DogBook's tracing and the stock setup, ${ROUNDS} rotating rounds of ${SECONDS} s`, { timeout: ROUNDS * (SECONDS + 25) * 3_000 + 60_000 }, async () => {
+  test(`untraced, DogBook's tracing and the stock setup, ${ROUNDS} rotating rounds of ${SECONDS} s`, {
+    timeout: ROUNDS * (SECONDS + 25) * 3_000 + 60_000,
+  }, async () => {
     // Warm up each: JIT compilation, connection pools, V8 heap sizing.
     for (const mode of MODES) await runWrk(`${stacks[mode].entry}${PATH}`, { seconds: 3, connections: CONNECTIONS });
 
@@ -206,7 +215,13 @@ describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, 
     const ratios = (mode: TracedMode) =>
       Array.from({ length: ROUNDS }, (_, i) => of(mode)[i]!.requestsPerSecond / of('untraced')[i]!.requestsPerSecond);
     const drops = (mode: TracedMode) =>
-      SERVICES.flatMap((name) => stacks[mode].service(name).output().match(/Dropped \d+ spans[^\n]*/g) ?? []);
+      SERVICES.flatMap(
+        (name) =>
+          stacks[mode]
+            .service(name)
+            .output()
+            .match(/Dropped \d+ spans[^\n]*/g) ?? [],
+      );
     // CPU time per request says what tracing costs each service, whichever process limits throughput.
     const cpuPerRequest = (mode: Mode) => {
       const perService = SERVICES.map((name) => median(of(mode).map((run) => run.cpuMicrosPerRequest[name])));
@@ -219,9 +234,18 @@ describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, 
       const r = of(mode);
       const peak = SERVICES.map((name) => Math.max(...r.map((run) => run.peakRssMiB[name])));
       return (
-        `${mode.padEnd(9)} ${median(r.map((run) => run.requestsPerSecond)).toFixed(0).padStart(6)} ` +
-        `(${range(r.map((run) => run.requestsPerSecond), 0)})`.padEnd(14) +
-        `${median(r.map((run) => run.p50Ms)).toFixed(2).padStart(7)} ${median(r.map((run) => run.p99Ms)).toFixed(2).padStart(8)}` +
+        `${mode.padEnd(9)} ${median(r.map((run) => run.requestsPerSecond))
+          .toFixed(0)
+          .padStart(6)} ` +
+        `(${range(
+          r.map((run) => run.requestsPerSecond),
+          0,
+        )})`.padEnd(14) +
+        `${median(r.map((run) => run.p50Ms))
+          .toFixed(2)
+          .padStart(7)} ${median(r.map((run) => run.p99Ms))
+          .toFixed(2)
+          .padStart(8)}` +
         `${(median(r.map((run) => run.machineBusy)) * 100).toFixed(0).padStart(7)}%` +
         `${(isTraced(mode) ? String(spansPerRequest[mode]) : '-').padStart(13)}   ${peak.join(' / ')}`
       );
@@ -232,7 +256,9 @@ describe.skipIf(missing.length > 0)(`GET ${PATH} through nginx, at saturation`, 
         '',
         `GET ${PATH} through nginx at saturation: wrk 2 threads, ${CONNECTIONS} connections, ${ROUNDS} rotating rounds of ${SECONDS} s` +
           (process.env.BENCH_NODE_OPTIONS ? `, NODE_OPTIONS=${process.env.BENCH_NODE_OPTIONS}` : '') +
-          Object.entries(OTEL_SETTINGS).map(([name, value]) => `, traced stacks with ${name}=${value}`).join(''),
+          Object.entries(OTEL_SETTINGS)
+            .map(([name, value]) => `, traced stacks with ${name}=${value}`)
+            .join(''),
         `untraced: no preload; dogbook: @dogbook/tracing/register; stock: @opentelemetry/auto-instrumentations-node/register, its defaults`,
         `mode       req/s (median, range)   p50 ms   p99 ms   CPU busy   spans/request   peak RSS MiB kennels / inventory / dogs`,
         ...MODES.map(row),

@@ -30,8 +30,7 @@ function memoryOf(label: string, stack: Stack): string {
   return `${label.padEnd(16)} ${SERVICE_NAMES.map((name) => `${name} ${rssMiB(stack.service(name).pid)} MiB`).join(', ')}`;
 }
 
-const allMemory = () =>
-  [memoryOf('without tracing', untraced), memoryOf('with tracing', traced), memoryOf('stock', stock)].join('\n');
+const allMemory = () => [memoryOf('without tracing', untraced), memoryOf('with tracing', traced), memoryOf('stock', stock)].join('\n');
 
 describe(`GET ${PATH} on kennels, one request at a time`, () => {
   beforeAll(async () => {

@@ -62,7 +62,12 @@ export async function rawRequest(url: string, request: string | Buffer, timeoutM
 
 /** A request with the usual framing: `Host` and `Connection: close` first, then the given headers. */
 export function httpRequest(method: string, target: string, headers: [string, string][] = [], body = ''): string {
-  const lines = [`${method} ${target} HTTP/1.1`, 'Host: localhost', 'Connection: close', ...headers.map(([name, value]) => `${name}: ${value}`)];
+  const lines = [
+    `${method} ${target} HTTP/1.1`,
+    'Host: localhost',
+    'Connection: close',
+    ...headers.map(([name, value]) => `${name}: ${value}`),
+  ];
   if (body) lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
   return `${lines.join('\r\n')}\r\n\r\n${body}`;
 }

@@ -73,11 +73,7 @@ export async function startService(
   name: ServiceName,
   port: number,
   env: Env,
-  {
-    tracing = 'dogbook',
-    dir = serviceDir(name),
-    logs = 'keep',
-  }: { tracing?: Tracing; dir?: string; logs?: 'keep' | 'discard' } = {},
+  { tracing = 'dogbook', dir = serviceDir(name), logs = 'keep' }: { tracing?: Tracing; dir?: string; logs?: 'keep' | 'discard' } = {},
 ): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [...PRELOADS[tracing], 'dist/server.js'], {
     cwd: dir,

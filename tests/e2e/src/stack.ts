@@ -41,12 +41,12 @@ export interface Stack {
  * OTLP/HTTP protobuf (the production protocol) to a trace viewer, and nginx in front of them.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const viewer =
-    options.receiver === 'down' || options.receiverUrl ? undefined : await startTraceViewer({ port: 0, print: false });
+  const viewer = options.receiver === 'down' || options.receiverUrl ? undefined : await startTraceViewer({ port: 0, print: false });
   const receiverUrl = options.receiverUrl ?? viewer?.url ?? `http://127.0.0.1:${await freePort()}`;
-  const ports = Object.fromEntries(
-    await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()] as const)),
-  ) as Record<ServiceName, number>;
+  const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()] as const))) as Record<
+    ServiceName,
+    number
+  >;
   const local = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
 
   const common: Env = {
@@ -100,7 +100,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stop: (name, signal = 'SIGTERM') => service(name).stop(signal),
     async restart(name, env = {}, { dir } = {}) {
       await service(name).stop();
-      const restarted = await startService(name, ports[name], { ...baseEnv[name], ...env }, { tracing, logs: options.logs ?? 'keep', ...(dir ? { dir } : {}) });
+      const restarted = await startService(
+        name,
+        ports[name],
+        { ...baseEnv[name], ...env },
+        { tracing, logs: options.logs ?? 'keep', ...(dir ? { dir } : {}) },
+      );
       services.set(name, restarted);
       return restarted;
     },

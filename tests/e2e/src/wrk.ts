@@ -25,8 +25,7 @@ export function findWrk(): string | undefined {
   return undefined;
 }
 
-export const WRK_MISSING =
-  'wrk is not installed (Debian/Ubuntu: sudo apt-get install wrk; macOS: brew install wrk)';
+export const WRK_MISSING = 'wrk is not installed (Debian/Ubuntu: sudo apt-get install wrk; macOS: brew install wrk)';
 
 /** "1.23ms" / "850.00us" / "2.01s" -> milliseconds. */
 function toMs(value: string): number {
@@ -41,7 +40,10 @@ function toMs(value: string): number {
  * wrk is a small C program: on a two-core machine it takes far less CPU from the services than a
  * load generator written in JavaScript would.
  */
-export function runWrk(url: string, { seconds, connections = 8, threads = 2 }: { seconds: number; connections?: number; threads?: number }): Promise<WrkResult> {
+export function runWrk(
+  url: string,
+  { seconds, connections = 8, threads = 2 }: { seconds: number; connections?: number; threads?: number },
+): Promise<WrkResult> {
   const wrk = findWrk();
   if (!wrk) return Promise.reject(new Error(WRK_MISSING));
   const args = ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--latency', url];

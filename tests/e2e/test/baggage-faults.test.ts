@@ -150,7 +150,7 @@ describe('faults on demand, carried by baggage', () => {
     expect(lookUp!.attributes['dogbook.fault']).toBe(`dogbook.fault.inventory.2=delay:${DELAY_MS}`);
   });
 
-  test('when dogbook.fault.kennels.2 injects an error or a delay, then kennels\' own look-up carries it', async () => {
+  test("when dogbook.fault.kennels.2 injects an error or a delay, then kennels' own look-up carries it", async () => {
     const failed = await get(stack, '/api/v1/kennels/2', 'dogbook.fault.kennels.2=error:504');
     const slow = await get(stack, '/api/v1/kennels/2', `dogbook.fault.kennels.2=delay:${DELAY_MS}`);
 
@@ -205,7 +205,11 @@ describe('faults on demand, carried by baggage', () => {
   test('when the request carries dogbook.learner, then every span in all three services carries the learner', async () => {
     const answer = await get(stack, '/api/v1/kennels/2', 'dogbook.learner=alice,user.id=someone-else');
 
-    const trace = await waitForTrace(stack.viewer!, answer.traceId, (t) => spansOf(t, { kind: 'SERVER' }).length === 5 && t.spans.length === 18);
+    const trace = await waitForTrace(
+      stack.viewer!,
+      answer.traceId,
+      (t) => spansOf(t, { kind: 'SERVER' }).length === 5 && t.spans.length === 18,
+    );
     expect(new Set(trace.spans.map((span) => span.serviceName))).toEqual(new Set(['kennels', 'inventory', 'dogs']));
     const untagged = trace.spans.filter((span) => span.attributes['dogbook.learner'] !== 'alice');
     expect(untagged.map((span) => `${span.serviceName} ${span.name}`)).toEqual([]);
@@ -234,7 +238,11 @@ describe('faults on demand, carried by baggage', () => {
       expect(answer.body.error).toEqual(expect.stringContaining(GRAMMAR));
       expect(answer.body.traceId).toBe(answer.traceId);
       // Refused at the door: no call went on to inventory or dogs.
-      const trace = await waitForTrace(stack.viewer!, answer.traceId, (t) => spansOf(t, { service: 'kennels', kind: 'SERVER' }).length === 1);
+      const trace = await waitForTrace(
+        stack.viewer!,
+        answer.traceId,
+        (t) => spansOf(t, { service: 'kennels', kind: 'SERVER' }).length === 1,
+      );
       expect(trace.spans.filter((span) => span.serviceName !== 'kennels')).toEqual([]);
       // The server span started before the check answered; it carries none of the refused members.
       const copied = trace.spans.flatMap((span) => Object.keys(span.attributes).filter((key) => key.startsWith('dogbook.')));
@@ -255,7 +263,11 @@ describe('with FAULT_INJECTION=off in every service', () => {
   });
 
   test('when a request asks for faults, even malformed ones, then they are ignored and the learner still applies', async () => {
-    const answer = await get(stack, '/api/v1/kennels/2', `dogbook.learner=bob,dogbook.fault.dogs=delay:${DELAY_MS},dogbook.fault.cats=explode`);
+    const answer = await get(
+      stack,
+      '/api/v1/kennels/2',
+      `dogbook.learner=bob,dogbook.fault.dogs=delay:${DELAY_MS},dogbook.fault.cats=explode`,
+    );
 
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ id: 2, name: 'some other kennel', dogs: KENNEL_2_DOGS });

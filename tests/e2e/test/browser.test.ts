@@ -85,7 +85,7 @@ describe.skipIf(!runs)('DogBook in a browser, traced from the click', () => {
     const [fetchSpan] = spansOf(trace, { service: WEB, kind: 'CLIENT' });
     const [server] = spansOf(trace, { service: 'kennels', kind: 'SERVER' });
     expect(trace.rootServiceName).toBe(WEB);
-    expect(fetchSpan).toMatchObject({ parentSpanId: null, attributes: { [`dogbook.learner`]: LEARNER } });
+    expect(fetchSpan).toMatchObject({ parentSpanId: null, attributes: { 'dogbook.learner': LEARNER } });
     expect(server).toMatchObject({ parentSpanId: fetchSpan!.spanId, name: 'GET /api/v1/kennels/:id' });
     expect(server!.attributes['dogbook.learner']).toBe(LEARNER);
     // Everything the page asked for, its spans included, came from its own origin.
@@ -151,7 +151,9 @@ describe.skipIf(!runs)('DogBook in a browser, traced from the click', () => {
     expect(await row.textContent()).toContain('✗ dogs.find_dog');
     expect(await row.textContent()).toContain('injected fault: dogbook.fault.dogs.3=error');
     const healthy = spansOf(trace, { name: 'dogs.find_dog' }).find((span: Span) => span.attributes['dogbook.dog.id'] === 4)!;
-    expect(await viewer.locator('#waterfall li', { has: viewer.locator(`[data-span-id="${healthy.spanId}"]`) }).getAttribute('class')).toBeNull();
+    expect(
+      await viewer.locator('#waterfall li', { has: viewer.locator(`[data-span-id="${healthy.spanId}"]`) }).getAttribute('class'),
+    ).toBeNull();
     // The exception the dogs service recorded, as an event of the span.
     await row.locator('button').click();
     await expect.poll(() => viewer.locator('#span caption', { hasText: 'Event "exception"' }).count()).toBe(1);
@@ -162,9 +164,7 @@ describe.skipIf(!runs)('DogBook in a browser, traced from the click', () => {
     await page.goto(stack.gateway!.url);
     await page.getByLabel('A failing inventory').check();
     await page.getByRole('button', { name: 'some other kennel' }).click();
-    await expect
-      .poll(() => page.locator('#status').textContent(), { timeout: 10_000 })
-      .toMatch(/^Kennel 2: 502 answer\. .*inventory/);
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 10_000 }).toMatch(/^Kennel 2: 502 answer\. .*inventory/);
     expect(await page.locator('#dogs li').count()).toBe(0);
 
     // A name outside the grammar: kennels refuses it with a 400 that states the grammar.
@@ -172,9 +172,7 @@ describe.skipIf(!runs)('DogBook in a browser, traced from the click', () => {
     await page.getByRole('button', { name: 'awesome kennel', exact: true }).click();
     await expect
       .poll(() => page.locator('#status').textContent(), { timeout: 10_000 })
-      .toBe(
-        `Kennel 0: 400 answer. baggage member "dogbook.learner=not a name!" is not a learner name; ${FAULT_GRAMMAR}`,
-      );
+      .toBe(`Kennel 0: 400 answer. baggage member "dogbook.learner=not a name!" is not a learner name; ${FAULT_GRAMMAR}`);
     await page.getByLabel('Your name').fill(LEARNER);
   });
 

@@ -33,8 +33,10 @@ describe('when a part of DogBook fails', () => {
 
       expect(response.status).toBe(200);
       expect(body).toEqual({ id: 2, name: 'some other kennel', dogs: [3, 4, 5].map((id) => ({ id, name: null })) });
-      const trace = await waitForTrace(stack.viewer!, traceIdOf(response.headers.get('traceresponse')), (t) =>
-        spansOf(t, { service: 'kennels', kind: 'SERVER' }).length === 1,
+      const trace = await waitForTrace(
+        stack.viewer!,
+        traceIdOf(response.headers.get('traceresponse')),
+        (t) => spansOf(t, { service: 'kennels', kind: 'SERVER' }).length === 1,
       );
       const fetches = spansOf(trace, { name: 'kennels.fetch_dog' });
       expect(fetches).toHaveLength(3);

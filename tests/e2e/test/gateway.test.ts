@@ -30,8 +30,10 @@ describe.skipIf(!nginxIsAvailable('the gateway tests (gateway.test.ts) are skipp
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual(KENNEL_2);
     const traceId = traceIdOf(response.headers.get('traceresponse'));
-    const trace = await waitForTrace(stack.viewer!, traceId, (t) =>
-      spansOf(t, { kind: 'SERVER' }).length === 5 && spansOf(t, { service: 'kennels', kind: 'SERVER' }).length === 1,
+    const trace = await waitForTrace(
+      stack.viewer!,
+      traceId,
+      (t) => spansOf(t, { kind: 'SERVER' }).length === 5 && spansOf(t, { service: 'kennels', kind: 'SERVER' }).length === 1,
     );
 
     expect(trace.traceId).toBe(traceId);
@@ -47,7 +49,11 @@ describe.skipIf(!nginxIsAvailable('the gateway tests (gateway.test.ts) are skipp
       expect(byId.get(server.parentSpanId!)).toMatchObject({ serviceName: 'kennels', kind: 'CLIENT' });
     }
     expect(spansOf(trace, { service: 'inventory', name: 'inventory.find_dog_ids' })).toHaveLength(1);
-    expect(spansOf(trace, { service: 'dogs', name: 'dogs.find_dog' }).map((span) => span.attributes['dogbook.dog.id']).sort()).toEqual([3, 4, 5]);
+    expect(
+      spansOf(trace, { service: 'dogs', name: 'dogs.find_dog' })
+        .map((span) => span.attributes['dogbook.dog.id'])
+        .sort(),
+    ).toEqual([3, 4, 5]);
     expect(trace.errorCount).toBe(0);
     // The caller sent no traceparent: the id in nginx's log can only come from traceresponse.
     const entry = await waitForAccessLogEntry(stack.gateway!, (candidate) => candidate.trace_id === traceId);
@@ -90,7 +96,11 @@ describe.skipIf(!nginxIsAvailable('the gateway tests (gateway.test.ts) are skipp
   const callerTrace = { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') };
   test.each([
     { name: 'a garbage traceparent', headers: { traceparent: 'garbage' }, continues: false },
-    { name: 'an unknown traceparent version', headers: { traceparent: 'ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }, continues: false },
+    {
+      name: 'an unknown traceparent version',
+      headers: { traceparent: 'ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+      continues: false,
+    },
     { name: 'an all-zero trace id', headers: { traceparent: '00-00000000000000000000000000000000-b7ad6b7169203331-01' }, continues: false },
     { name: 'a malformed baggage', headers: { baggage: '%%%;=,,=;;%ZZ' }, continues: false },
     {

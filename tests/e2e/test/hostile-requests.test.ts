@@ -47,7 +47,14 @@ const HOSTILE_REQUESTS: HostileRequest[] = [
   { name: 'a 5000-character query string', request: get(`/api/v1/kennels?id=2&q=${long(5000)}`), status: 414 },
   { name: 'a 5000-digit id', request: get(`/api/v1/dogs/${long(5000, '1')}`), status: 414 },
   { name: 'a 5000-byte header', request: get('/api/v1/kennels/2', [['X-Padding', long(5000)]]), status: 431 },
-  { name: 'five 3000-byte headers', request: get('/api/v1/kennels/2', [1, 2, 3, 4, 5].map((i) => [`X-Padding-${i}`, long(3000)] as [string, string])), status: 431 },
+  {
+    name: 'five 3000-byte headers',
+    request: get(
+      '/api/v1/kennels/2',
+      [1, 2, 3, 4, 5].map((i) => [`X-Padding-${i}`, long(3000)] as [string, string]),
+    ),
+    status: 431,
+  },
   { name: 'a 20 kB body', request: httpRequest('POST', '/api/v1/kennels/2', [], long(20_000)), status: 413 },
   // Traversal, encoded and not: nginx routes on the decoded path, so it refuses them all.
   { name: 'encoded slashes climbing out of dogs', request: get('/api/v1/dogs/..%2f..%2fkennels%2f2'), status: 400 },
@@ -57,15 +64,38 @@ const HOSTILE_REQUESTS: HostileRequest[] = [
   { name: 'a double slash', request: get('//api/v1/kennels/2'), status: 400 },
   { name: 'a single-dot segment', request: get('/api/v1/kennels/./2'), status: 400 },
   // Trace context headers: too big for nginx, or junk that the service ignores (the bad id decides).
-  { name: 'a 5000-byte traceparent', request: get('/api/v1/kennels/2', [['traceparent', `00-${long(5000, '1')}-b7ad6b7169203331-01`]]), status: 431 },
+  {
+    name: 'a 5000-byte traceparent',
+    request: get('/api/v1/kennels/2', [['traceparent', `00-${long(5000, '1')}-b7ad6b7169203331-01`]]),
+    status: 431,
+  },
   { name: 'a 5000-byte baggage', request: get('/api/v1/kennels/2', [['baggage', `k=${long(5000)}`]]), status: 431 },
-  { name: 'a 5000-byte tracestate', request: get('/api/v1/kennels/2', [['traceparent', VALID_TRACEPARENT], ['tracestate', `k=${long(5000)}`]]), status: 431 },
+  {
+    name: 'a 5000-byte tracestate',
+    request: get('/api/v1/kennels/2', [
+      ['traceparent', VALID_TRACEPARENT],
+      ['tracestate', `k=${long(5000)}`],
+    ]),
+    status: 431,
+  },
   { name: 'a garbage traceparent and a bad id', request: get('/api/v1/kennels/x', [['traceparent', '00-zz-{}-"']]), status: 400 },
   { name: 'a malformed baggage and a bad id', request: get('/api/v1/kennels/x', [['baggage', '%%%;=,,=;;%ZZ']]), status: 400 },
   // DogBook's own baggage members, read by the first service: a 400 explaining the grammar.
-  { name: 'a fault delay in exponent notation', request: get('/api/v1/kennels/2', [['baggage', 'dogbook.fault.dogs=delay:1e9']]), status: 400 },
-  { name: 'a fault target climbing a path', request: get('/api/v1/kennels/2', [['baggage', 'dogbook.fault.dogs.../etc=error']]), status: 400 },
-  { name: 'a percent-encoded newline in a fault', request: get('/api/v1/kennels/2', [['baggage', 'dogbook.fault.dogs=error%0A:200']]), status: 400 },
+  {
+    name: 'a fault delay in exponent notation',
+    request: get('/api/v1/kennels/2', [['baggage', 'dogbook.fault.dogs=delay:1e9']]),
+    status: 400,
+  },
+  {
+    name: 'a fault target climbing a path',
+    request: get('/api/v1/kennels/2', [['baggage', 'dogbook.fault.dogs.../etc=error']]),
+    status: 400,
+  },
+  {
+    name: 'a percent-encoded newline in a fault',
+    request: get('/api/v1/kennels/2', [['baggage', 'dogbook.fault.dogs=error%0A:200']]),
+    status: 400,
+  },
   { name: 'a fault asking for a 200', request: get('/api/v1/kennels/2', [['baggage', 'dogbook.fault.inventory=error:200']]), status: 400 },
   { name: 'a 3000-byte learner name', request: get('/api/v1/kennels/2', [['baggage', `dogbook.learner=${long(3000)}`]]), status: 400 },
   // Wrong methods: the services' 405, except for the ones nginx refuses itself.
@@ -76,26 +106,54 @@ const HOSTILE_REQUESTS: HostileRequest[] = [
   { name: 'OPTIONS', request: httpRequest('OPTIONS', '/api/v1/dogs'), status: 405 },
   { name: 'TRACE (nginx)', request: httpRequest('TRACE', '/api/v1/kennels'), status: 405 },
   { name: 'CONNECT (nginx)', request: raw('CONNECT 127.0.0.1:443 HTTP/1.1', 'Host: 127.0.0.1:443', 'Connection: close'), status: 400 },
-  { name: 'a lower-case method (nginx)', request: raw('get /api/v1/kennels/2 HTTP/1.1', 'Host: localhost', 'Connection: close'), status: 400 },
+  {
+    name: 'a lower-case method (nginx)',
+    request: raw('get /api/v1/kennels/2 HTTP/1.1', 'Host: localhost', 'Connection: close'),
+    status: 400,
+  },
   { name: 'a method Node.js cannot parse', request: httpRequest('BREW', '/api/v1/kennels/2'), status: 400 },
   // Broken HTTP framing: nginx's parser.
   { name: 'no Host header', request: raw('GET /api/v1/kennels/2 HTTP/1.1', 'Connection: close'), status: 400 },
   { name: 'two Host headers', request: raw('GET /api/v1/kennels/2 HTTP/1.1', 'Host: a', 'Host: b', 'Connection: close'), status: 400 },
   {
     name: 'both Content-Length and Transfer-Encoding (request smuggling)',
-    request: raw('POST /api/v1/kennels/2 HTTP/1.1', 'Host: a', 'Content-Length: 4', 'Transfer-Encoding: chunked', 'Connection: close', '', '0'),
+    request: raw(
+      'POST /api/v1/kennels/2 HTTP/1.1',
+      'Host: a',
+      'Content-Length: 4',
+      'Transfer-Encoding: chunked',
+      'Connection: close',
+      '',
+      '0',
+    ),
     status: 400,
   },
-  { name: 'a folded header line', request: raw('GET /api/v1/kennels/2 HTTP/1.1', 'Host: a', 'X-A: b', '  c', 'Connection: close'), status: 400 },
-  { name: 'a NUL byte in a header value', request: raw('GET /api/v1/kennels/2 HTTP/1.1', 'Host: a', 'X-A: b\0c', 'Connection: close'), status: 400 },
+  {
+    name: 'a folded header line',
+    request: raw('GET /api/v1/kennels/2 HTTP/1.1', 'Host: a', 'X-A: b', '  c', 'Connection: close'),
+    status: 400,
+  },
+  {
+    name: 'a NUL byte in a header value',
+    request: raw('GET /api/v1/kennels/2 HTTP/1.1', 'Host: a', 'X-A: b\0c', 'Connection: close'),
+    status: 400,
+  },
   // Unknown paths: nginx's JSON 404. The page at / is served, and nothing beside its built files.
   { name: 'a file beside the page', request: get('/package.json'), status: 404 },
   { name: 'a page asset that does not exist', request: get('/assets/nothing.js'), status: 404 },
   { name: 'a path below a page asset', request: get('/assets/main.js/x'), status: 404 },
   { name: 'an encoded climb out of the page folder', request: get('/assets/%2e%2e/package.json'), status: 400 },
   // The page's span route leads to the trace receiver, which refuses anything but OTLP.
-  { name: 'a span export that is not OTLP', request: httpRequest('POST', '/v1/traces', [['content-type', 'text/plain']], 'spans'), status: 415 },
-  { name: 'a span export that is not JSON', request: httpRequest('POST', '/v1/traces', [['content-type', 'application/json']], '{"resourceSpans":'), status: 400 },
+  {
+    name: 'a span export that is not OTLP',
+    request: httpRequest('POST', '/v1/traces', [['content-type', 'text/plain']], 'spans'),
+    status: 415,
+  },
+  {
+    name: 'a span export that is not JSON',
+    request: httpRequest('POST', '/v1/traces', [['content-type', 'application/json']], '{"resourceSpans":'),
+    status: 400,
+  },
   { name: '/api', request: get('/api'), status: 404 },
   { name: '/api/v1', request: get('/api/v1'), status: 404 },
   { name: 'an unknown resource', request: get('/api/v1/cats'), status: 404 },
@@ -106,30 +164,33 @@ const HOSTILE_REQUESTS: HostileRequest[] = [
   { name: 'a dotfile probe', request: get('/.env'), status: 400 },
 ];
 
-describe.skipIf(!nginxIsAvailable('the hostile-request tests (hostile-requests.test.ts) are skipped'))('hostile requests through the gateway', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ gateway: true });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+describe.skipIf(!nginxIsAvailable('the hostile-request tests (hostile-requests.test.ts) are skipped'))(
+  'hostile requests through the gateway',
+  () => {
+    let stack: Stack;
+    beforeAll(async () => {
+      stack = await startStack({ gateway: true });
+    });
+    afterAll(async () => {
+      await stack?.close();
+    });
 
-  test.each(HOSTILE_REQUESTS)('when it gets $name, then it answers $status with a JSON error', async ({ request, status }) => {
-    const response = await rawRequest(stack.entry, request);
+    test.each(HOSTILE_REQUESTS)('when it gets $name, then it answers $status with a JSON error', async ({ request, status }) => {
+      const response = await rawRequest(stack.entry, request);
 
-    expect(response.status).toBe(status);
-    expect(response.headers['content-type']).toMatch(/^application\/json/);
-    expect(JSON.parse(response.body)).toEqual(expect.objectContaining({ error: expect.any(String) }));
-  });
+      expect(response.status).toBe(status);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(JSON.parse(response.body)).toEqual(expect.objectContaining({ error: expect.any(String) }));
+    });
 
-  test('after all of them, every service is still healthy and a normal request still works', async () => {
-    for (const name of SERVICE_NAMES) {
-      expect(stack.service(name).running(), `${name} is running`).toBe(true);
-      expect((await fetch(`${stack.service(name).url}/healthz`)).status).toBe(200);
-    }
-    const response = await fetch(`${stack.entry}/api/v1/kennels/2`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ id: 2, dogs: [{ name: 'Möhre' }, { name: 'Jack' }, { name: 'Charlie' }] });
-  });
-});
+    test('after all of them, every service is still healthy and a normal request still works', async () => {
+      for (const name of SERVICE_NAMES) {
+        expect(stack.service(name).running(), `${name} is running`).toBe(true);
+        expect((await fetch(`${stack.service(name).url}/healthz`)).status).toBe(200);
+      }
+      const response = await fetch(`${stack.entry}/api/v1/kennels/2`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ id: 2, dogs: [{ name: 'Möhre' }, { name: 'Jack' }, { name: 'Charlie' }] });
+    });
+  },
+);

@@ -79,7 +79,15 @@ describe.skipIf(!nginxIsAvailable('the load generator test (load.test.ts) is ski
 
     expect(entries).toHaveLength(summary.sent);
     const paths = new Set(entries.map(pathOf));
-    for (const path of ['/api/v1/kennels', '/api/v1/kennels/2', '/api/v1/kennels?id=2', '/api/v1/dogs', '/api/v1/dogs/4', '/api/v1/inventory', '/api/v1/inventory/1']) {
+    for (const path of [
+      '/api/v1/kennels',
+      '/api/v1/kennels/2',
+      '/api/v1/kennels?id=2',
+      '/api/v1/dogs',
+      '/api/v1/dogs/4',
+      '/api/v1/inventory',
+      '/api/v1/inventory/1',
+    ]) {
       expect(paths, path).toContain(path);
     }
     // What each request asks for, or 499: still open when the generator stopped, so the client went away.
@@ -108,8 +116,14 @@ describe.skipIf(!nginxIsAvailable('the load generator test (load.test.ts) is ski
     const traces = await generatorTraces();
 
     expect(traces).toHaveLength(summary.sent);
-    for (const trace of traces) expect(trace.spans.filter((span) => !isLoads(span)), trace.traceId).toEqual([]);
-    expect(new Set(traces.flatMap((trace) => trace.spans.map((span) => span.serviceName)))).toEqual(new Set(['kennels', 'inventory', 'dogs']));
+    for (const trace of traces)
+      expect(
+        trace.spans.filter((span) => !isLoads(span)),
+        trace.traceId,
+      ).toEqual([]);
+    expect(new Set(traces.flatMap((trace) => trace.spans.map((span) => span.serviceName)))).toEqual(
+      new Set(['kennels', 'inventory', 'dogs']),
+    );
     // Open model at the receiver: by the end of each second, 10 more requests have come in.
     const starts = traces.map((trace) => Number(BigInt(trace.startTimeUnixNano) / 1_000_000n)).sort((a, b) => a - b);
     const bySecond = [1, 2, 3, 4, 5].map((s) => starts.filter((start) => start - starts[0]! < s * 1000).length);

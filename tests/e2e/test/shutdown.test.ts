@@ -62,7 +62,15 @@ describe('when a service is told to stop (SIGTERM) with a request in flight', ()
 
       expect(answer).toEqual({
         status: 200,
-        body: { id: 2, name: 'some other kennel', dogs: [{ id: 3, name: 'Möhre' }, { id: 4, name: 'Jack' }, { id: 5, name: 'Charlie' }] },
+        body: {
+          id: 2,
+          name: 'some other kennel',
+          dogs: [
+            { id: 3, name: 'Möhre' },
+            { id: 4, name: 'Jack' },
+            { id: 5, name: 'Charlie' },
+          ],
+        },
       });
       expect(exit).toMatchObject({ code: 0, signal: null });
       const trace = await waitForTrace(stack.viewer!, traceId, (t) => spansOf(t, { service: 'dogs', name: 'dogs.find_dog' }).length === 3);

@@ -80,22 +80,31 @@ export async function startApiServer(deadlineMs = 120_000): Promise<ApiServer> {
   const peer = `http://127.0.0.1:${peerPort}`;
   const client = `http://127.0.0.1:${clientPort}`;
   const etcd = start(etcdBin, [
-    '--name=dogbook', `--data-dir=${join(dir, 'etcd')}`, '--log-level=warn',
-    `--listen-client-urls=${client}`, `--advertise-client-urls=${client}`,
-    `--listen-peer-urls=${peer}`, `--initial-advertise-peer-urls=${peer}`, `--initial-cluster=dogbook=${peer}`,
+    '--name=dogbook',
+    `--data-dir=${join(dir, 'etcd')}`,
+    '--log-level=warn',
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=dogbook=${peer}`,
   ]);
   const apiServer = start(apiServerBin, [
     `--etcd-servers=${client}`,
-    '--bind-address=127.0.0.1', `--secure-port=${apiPort}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${apiPort}`,
     // Without a node to run them, the server's own endpoints are not reconciled (and must not be,
     // with a loopback advertise address).
-    '--advertise-address=127.0.0.1', '--endpoint-reconciler-type=none',
-    `--cert-dir=${join(dir, 'certs')}`, `--token-auth-file=${join(dir, 'tokens.csv')}`,
+    '--advertise-address=127.0.0.1',
+    '--endpoint-reconciler-type=none',
+    `--cert-dir=${join(dir, 'certs')}`,
+    `--token-auth-file=${join(dir, 'tokens.csv')}`,
     '--authorization-mode=RBAC',
     // As real clusters do: privileged pods are then refused by Pod Security, not by this flag.
     '--allow-privileged=true',
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-    `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
+    `--service-account-key-file=${join(dir, 'sa.pub')}`,
+    `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
     '--service-cluster-ip-range=10.96.0.0/16',
   ]);
 
@@ -111,7 +120,10 @@ export async function startApiServer(deadlineMs = 120_000): Promise<ApiServer> {
 
   const deadline = Date.now() + deadlineMs;
   for (;;) {
-    for (const [name, started] of [['etcd', etcd], ['kube-apiserver', apiServer]] as const) {
+    for (const [name, started] of [
+      ['etcd', etcd],
+      ['kube-apiserver', apiServer],
+    ] as const) {
       if (!started.child.running()) {
         await server.stop();
         throw new Error(`${name} exited before the API server was ready:\n${started.output()}`);

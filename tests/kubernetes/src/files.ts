@@ -20,7 +20,13 @@ export function parseEnvFile(text: string): Record<string, string> {
       .filter((line) => line !== '' && !line.startsWith('#'))
       .map((line) => {
         const [key = '', ...rest] = line.split('=');
-        return [key, rest.join('=').replace(/\s+#.*$/, '').trim()];
+        return [
+          key,
+          rest
+            .join('=')
+            .replace(/\s+#.*$/, '')
+            .trim(),
+        ];
       }),
   );
 }

@@ -4,7 +4,13 @@
  */
 const COMPOSE_UNITS: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 const KUBERNETES_UNITS: Record<string, number> = {
-  '': 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, k: 1e3, M: 1e6, G: 1e9,
+  '': 1,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
 };
 
 export const MiB = 1024 ** 2;

@@ -43,7 +43,5 @@ export function find(manifests: Manifest[], kind: string, name: string): Manifes
 
 /** A ConfigMap by the name a manifest or a values file uses; kustomize may have added a hash suffix. */
 export function configMapNamed(manifests: Manifest[], name: string): Manifest | undefined {
-  return byKind(manifests, 'ConfigMap').find(
-    (m) => m.metadata.name === name || new RegExp(`^${name}-[a-z0-9]{10}$`).test(m.metadata.name),
-  );
+  return byKind(manifests, 'ConfigMap').find((m) => m.metadata.name === name || new RegExp(`^${name}-[a-z0-9]{10}$`).test(m.metadata.name));
 }

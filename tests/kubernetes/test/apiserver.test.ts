@@ -127,6 +127,8 @@ describe('the real checks catch a broken copy', () => {
     context.privileged = true;
     const refused = await kubectl(['create', '--dry-run=server', '-f', '-'], [podOf(privileged, 'dogbook')]);
     expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toMatch(/violates PodSecurity "baseline:latest": privileged \(container "nginx" must not set securityContext\.privileged=true\)/);
+    expect(refused.stderr).toMatch(
+      /violates PodSecurity "baseline:latest": privileged \(container "nginx" must not set securityContext\.privileged=true\)/,
+    );
   });
 });

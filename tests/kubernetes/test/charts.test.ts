@@ -17,7 +17,9 @@ const grafana = values('grafana');
 const collectorConfig = readYaml<any>('otel-config.yaml');
 const tempoConfig = readYaml<any>('tempo.yaml');
 const lokiConfig = readYaml<any>('loki.yaml');
-const datasources = readYaml<{ datasources: Array<{ type: string; url: string }> }>('grafana/provisioning/datasources/datasources.yaml').datasources;
+const datasources = readYaml<{ datasources: Array<{ type: string; url: string }> }>(
+  'grafana/provisioning/datasources/datasources.yaml',
+).datasources;
 const serviceEnv = parseEnvFile(readRepoFile('deploy/kubernetes/node-service.env'));
 
 /** The helm commands of docs/kubernetes.md: release, chart, values file and --set-file flags. */
@@ -56,7 +58,7 @@ describe('the observability charts: pinned, and carrying the configuration compo
     }
   });
 
-  test('when a chart runs a backend, then it runs the image compose runs, with compose\'s memory limit', () => {
+  test("when a chart runs a backend, then it runs the image compose runs, with compose's memory limit", () => {
     const charts: Array<[service: string, repository: string | undefined, tag: string, resources: any]> = [
       ['otel-collector', collector.image.repository, collector.image.tag, collector.resources],
       ['tempo', 'grafana/tempo', tempo.tempo.tag, tempo.tempo.resources],
@@ -100,18 +102,21 @@ describe('the observability charts: pinned, and carrying the configuration compo
     expect(tempoConfig.storage.trace.wal.path).toMatch(/^\/var\/tempo\//);
   });
 
-  test('when Loki starts, then its configuration is loki.yaml, the schema the chart insists on is loki.yaml\'s, and its data is on the volume', () => {
+  test("when Loki starts, then its configuration is loki.yaml, the schema the chart insists on is loki.yaml's, and its data is on the volume", () => {
     expect(install('loki').setFiles).toEqual({ 'loki.config': 'loki.yaml' });
     expect(loki.loki.schemaConfig.configs).toEqual(lokiConfig.schema_config.configs);
     expect(loki.loki.server.http_listen_port).toBe(lokiConfig.server.http_listen_port);
     const exporter = parseAddress(collectorConfig.exporters['otlp_http/loki'].endpoint);
     // The release is named loki, and so is the Service the chart puts in front of the single binary.
-    expect({ host: exporter.host, port: exporter.port }).toEqual({ host: install('loki').release, port: lokiConfig.server.http_listen_port });
+    expect({ host: exporter.host, port: exporter.port }).toEqual({
+      host: install('loki').release,
+      port: lokiConfig.server.http_listen_port,
+    });
     expect(loki.singleBinary.persistence.enabled).toBe(true);
     expect(loki.singleBinary.extraVolumeMounts).toEqual([{ name: 'storage', mountPath: lokiConfig.common.path_prefix }]);
   });
 
-  test('when Prometheus starts, then it reads prometheus.yaml itself, with compose\'s flags, where Tempo writes and Grafana reads', () => {
+  test("when Prometheus starts, then it reads prometheus.yaml itself, with compose's flags, where Tempo writes and Grafana reads", () => {
     const { release } = install('prometheus');
     const server = prometheus.server;
     // The chart mounts <release>-<configMapOverrideName> at /etc/config and reads configPath.
@@ -128,7 +133,7 @@ describe('the observability charts: pinned, and carrying the configuration compo
     }
   });
 
-  test('when Grafana starts, then it has compose\'s settings and mounts the repository\'s data sources and dashboard where compose does', () => {
+  test("when Grafana starts, then it has compose's settings and mounts the repository's data sources and dashboard where compose does", () => {
     expect(grafana.env).toEqual(envOf(compose.services.grafana!));
     expect(grafana.service.port).toBe(Number(String(compose.services.grafana!.ports![0]).split(':').at(-1)));
     const composeMounts = mountsOf(compose.services.grafana!);
@@ -171,7 +176,13 @@ describe('the observability charts: pinned, and carrying the configuration compo
 
   test('when a laptop cluster runs the stack, then memory is requested in full and adds up to what compose gives it', () => {
     const own = byKind(manifests, 'Deployment').flatMap((d) => d.spec.template.spec.containers.map((c: any) => c.resources));
-    const charts = [collector.resources, tempo.tempo.resources, loki.singleBinary.resources, prometheus.server.resources, grafana.resources];
+    const charts = [
+      collector.resources,
+      tempo.tempo.resources,
+      loki.singleBinary.resources,
+      prometheus.server.resources,
+      grafana.resources,
+    ];
     const sum = (list: any[], side: 'requests' | 'limits', resource: 'cpu' | 'memory') =>
       list.reduce((total, r) => total + (resource === 'cpu' ? kubernetesCpu(r[side].cpu) : kubernetesBytes(r[side].memory)), 0);
     const ownMemory = sum(own, 'limits', 'memory') / MiB;

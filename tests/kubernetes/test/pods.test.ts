@@ -1,12 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { loadCompose } from '../src/compose';
 import { copyOf, readRepoFile } from '../src/files';
-import {
-  gracePeriodProblems,
-  preStopSeconds,
-  probeProblems,
-  resourceProblems,
-} from '../src/pod-checks';
+import { gracePeriodProblems, preStopSeconds, probeProblems, resourceProblems } from '../src/pod-checks';
 import { composeBytes, MiB } from '../src/quantities';
 import { byKind, find, renderManifests } from '../src/render';
 
@@ -35,7 +30,10 @@ describe("DogBook's pods", () => {
 
   test('when a container starts, then its root filesystem is read-only, which Pod Security restricted does not ask', () => {
     for (const deployment of deployments) {
-      const containers = deployment.spec.template.spec.containers as Array<{ name: string; securityContext?: { readOnlyRootFilesystem?: boolean } }>;
+      const containers = deployment.spec.template.spec.containers as Array<{
+        name: string;
+        securityContext?: { readOnlyRootFilesystem?: boolean };
+      }>;
       for (const container of containers) {
         expect(container.securityContext?.readOnlyRootFilesystem, `${deployment.metadata.name}/${container.name}`).toBe(true);
       }

@@ -67,23 +67,30 @@ describe('names, ports and addresses agree across the manifests, compose and the
       expect(find(manifests, 'Service', name).spec.ports[0].port, name).toBe(port);
     }
     const kennels = effectiveEnv('kennels');
-    for (const [variable, target] of [['INVENTORY_URL', 'inventory'], ['DOGS_URL', 'dogs']] as const) {
+    for (const [variable, target] of [
+      ['INVENTORY_URL', 'inventory'],
+      ['DOGS_URL', 'dogs'],
+    ] as const) {
       const { host, port } = parseAddress(kennels[variable] ?? '');
       expect({ host, port }, variable).toEqual({ host: target, port: find(manifests, 'Service', target).spec.ports[0].port });
     }
   });
 
-  test('when the gateway starts, then its environment is compose\'s and every upstream is a Service on its port', () => {
+  test("when the gateway starts, then its environment is compose's and every upstream is a Service on its port", () => {
     const env = effectiveEnv('nginx');
     expect(env).toEqual(envOf(compose.services.nginx!));
-    for (const [variable, target] of [['KENNELS_UPSTREAM', 'kennels'], ['INVENTORY_UPSTREAM', 'inventory'], ['DOGS_UPSTREAM', 'dogs']] as const) {
+    for (const [variable, target] of [
+      ['KENNELS_UPSTREAM', 'kennels'],
+      ['INVENTORY_UPSTREAM', 'inventory'],
+      ['DOGS_UPSTREAM', 'dogs'],
+    ] as const) {
       const { host, port } = parseAddress(env[variable] ?? '');
       expect({ host, port }, variable).toEqual({ host: target, port: find(manifests, 'Service', target).spec.ports[0].port });
     }
     expect(resolvePort(containerOf('nginx'), 'http')).toBe(Number(env.NGINX_PORT));
   });
 
-  test('when the image renders the gateway template, then it is the repository\'s file, mounted where the image looks, as default.conf.template', () => {
+  test("when the image renders the gateway template, then it is the repository's file, mounted where the image looks, as default.conf.template", () => {
     const deployment = find(manifests, 'Deployment', 'nginx');
     const volumes = Object.fromEntries(deployment.spec.template.spec.volumes.map((v: any) => [v.name, v]));
     const mounts = Object.fromEntries(containerOf('nginx').volumeMounts.map((m: any) => [m.mountPath, m.name]));
@@ -99,8 +106,10 @@ describe('names, ports and addresses agree across the manifests, compose and the
     );
   });
 
-  test("when an image is loaded, then its tag is exact: each service its package.json version, the gateway the version of the page it serves", () => {
-    const images = Object.fromEntries(byKind(manifests, 'Deployment').map((d) => [d.metadata.name, d.spec.template.spec.containers[0].image]));
+  test('when an image is loaded, then its tag is exact: each service its package.json version, the gateway the version of the page it serves', () => {
+    const images = Object.fromEntries(
+      byKind(manifests, 'Deployment').map((d) => [d.metadata.name, d.spec.template.spec.containers[0].image]),
+    );
     const versionOf = (path: string) => parseYaml<{ version: string }>(readRepoFile(`${path}/package.json`), path).version;
     for (const name of NODE_SERVICES) {
       const { repository, tag } = imageParts(images[name]!);

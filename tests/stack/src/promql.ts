@@ -33,13 +33,14 @@ export function promqlProblems(expr: string): string[] {
     });
 
   const groupings = [...expr.matchAll(/\bby\s*\(([^)]*)\)/g)].flatMap((m) =>
-    m[1]!.split(',').map((label) => label.trim()).filter(Boolean),
+    m[1]!
+      .split(',')
+      .map((label) => label.trim())
+      .filter(Boolean),
   );
   const readsSpanMetrics = metrics.some((metric) => SPAN_METRICS.includes(metric));
   const unknownGroupings = readsSpanMetrics
-    ? groupings
-        .filter((label) => !SPAN_METRIC_LABELS.has(label))
-        .map((label) => `span metrics cannot be grouped by ${label}`)
+    ? groupings.filter((label) => !SPAN_METRIC_LABELS.has(label)).map((label) => `span metrics cannot be grouped by ${label}`)
     : [];
 
   return [...unknownMetrics, ...unknownLabels, ...badValues, ...unknownGroupings];

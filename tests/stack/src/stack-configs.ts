@@ -78,8 +78,7 @@ export const loadPrometheus = () => readYaml<PrometheusConfig>('prometheus.yaml'
 export const loadDatasources = () =>
   readYaml<{ datasources: Datasource[] }>('grafana/provisioning/datasources/datasources.yaml').datasources;
 export const loadDashboardProviders = () =>
-  readYaml<{ providers: Array<{ options?: { path?: string } }> }>('grafana/provisioning/dashboards/dashboards.yaml')
-    .providers;
+  readYaml<{ providers: Array<{ options?: { path?: string } }> }>('grafana/provisioning/dashboards/dashboards.yaml').providers;
 export const loadDashboard = () => readJson<Dashboard>('grafana/dashboards/dogbook.json');
 
 /**
@@ -116,13 +115,9 @@ export const REMOVED_IN_TEMPO_3 = [
 
 export function removedTempoKeys(tempo: TempoConfig): string[] {
   const present = new Set(keyPaths(tempo));
-  const removed = REMOVED_IN_TEMPO_3.filter((key) => present.has(key)).map(
-    (key) => `tempo.yaml sets ${key}, which Tempo 3 removed`,
-  );
+  const removed = REMOVED_IN_TEMPO_3.filter((key) => present.has(key)).map((key) => `tempo.yaml sets ${key}, which Tempo 3 removed`);
   const processors = tempo.overrides?.defaults?.metrics_generator?.processors ?? [];
-  const localBlocks = processors.includes('local-blocks')
-    ? ['tempo.yaml enables the local-blocks processor, which Tempo 3 removed']
-    : [];
+  const localBlocks = processors.includes('local-blocks') ? ['tempo.yaml enables the local-blocks processor, which Tempo 3 removed'] : [];
   return [...removed, ...localBlocks];
 }
 
@@ -140,15 +135,30 @@ export const SPAN_METRICS = [
 export const SERVICE_GRAPH_METRICS = [
   'traces_service_graph_request_total',
   'traces_service_graph_request_failed_total',
-  ...['server', 'client'].flatMap((side) =>
-    ['bucket', 'sum', 'count'].map((s) => `traces_service_graph_request_${side}_seconds_${s}`),
-  ),
+  ...['server', 'client'].flatMap((side) => ['bucket', 'sum', 'count'].map((s) => `traces_service_graph_request_${side}_seconds_${s}`)),
 ];
 
 /**
  * The labels span metrics carry: the connector's dimensions (service.name, span.name, span.kind,
  * status.code, with dots made underscores), `le` on histograms, and what the OTLP receiver adds.
  */
-export const SPAN_METRIC_LABELS = new Set(['service_name', 'span_name', 'span_kind', 'status_code', 'le', 'job', 'instance', 'otel_scope_name', 'otel_scope_version']);
-export const SPAN_KINDS = new Set(['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER']);
+export const SPAN_METRIC_LABELS = new Set([
+  'service_name',
+  'span_name',
+  'span_kind',
+  'status_code',
+  'le',
+  'job',
+  'instance',
+  'otel_scope_name',
+  'otel_scope_version',
+]);
+export const SPAN_KINDS = new Set([
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+]);
 export const STATUS_CODES = new Set(['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR']);

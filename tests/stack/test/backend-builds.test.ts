@@ -48,7 +48,10 @@ describe('the versions the backends are built at', () => {
   });
 
   test('when compose runs the collector, then its image is the version the live suite builds, in Kubernetes too', () => {
-    const chart = parseYaml<{ image: { repository: string; tag: string } }>(readRepoFile('deploy/kubernetes/charts/otel-collector.yaml'), 'the chart values');
+    const chart = parseYaml<{ image: { repository: string; tag: string } }>(
+      readRepoFile('deploy/kubernetes/charts/otel-collector.yaml'),
+      'the chart values',
+    );
     expect(chart.image).toEqual({ repository: 'otel/opentelemetry-collector-contrib', tag: scriptVersions().collector?.version });
   });
 
@@ -123,7 +126,9 @@ function namedModules(text: string): string[] {
 
 describe('the licences of what is built', () => {
   test('when the list of modules not to use is read, then it holds the AGPL backends Tempo, Loki and Grafana', () => {
-    expect(NOT_TO_USE).toEqual(expect.arrayContaining(['github.com/grafana/tempo', 'github.com/grafana/loki/v3', 'github.com/grafana/grafana']));
+    expect(NOT_TO_USE).toEqual(
+      expect.arrayContaining(['github.com/grafana/tempo', 'github.com/grafana/loki/v3', 'github.com/grafana/grafana']),
+    );
   });
 
   test('when any build script of the repository is read, then it names no module marked not to use', () => {

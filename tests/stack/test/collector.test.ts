@@ -56,7 +56,7 @@ describe('otel-config.yaml', () => {
 
   test('when a pipeline names a typo or a retired exporter, then the collector check reports it', () => {
     const broken = copyOf(collector);
-    broken.exporters!['logging'] = {};
+    broken.exporters!.logging = {};
     broken.service!.pipelines!.traces!.exporters = ['otlp_http/tmepo'];
     expect(collectorProblems(broken)).toEqual([
       'pipeline traces uses otlp_http/tmepo, which is not declared under exporters',
@@ -124,8 +124,13 @@ describe('otel-config.yaml', () => {
 
 describe('otel-tail-sampling.yaml, merged over otel-config.yaml', () => {
   const sampling = loadTailSampling();
-  type Policy = { type: string; status_code?: { status_codes: string[] }; latency?: { threshold_ms: number }; probabilistic?: { sampling_percentage: number } };
-  const policies = (sampling.processors?.tail_sampling as { policies: Policy[] }).policies;
+  type Policy = {
+    type: string;
+    status_code?: { status_codes: string[] };
+    latency?: { threshold_ms: number };
+    probabilistic?: { sampling_percentage: number };
+  };
+  const policies = (sampling.processors?.tail_sampling as { policies: Policy[] } | undefined)?.policies ?? [];
 
   test('when a trace has an error or is slow, then a policy keeps it; of the rest, a stated share', () => {
     expect(policies.find((p) => p.type === 'status_code')?.status_code?.status_codes).toEqual(['ERROR']);
@@ -150,7 +155,10 @@ describe('otel-tail-sampling.yaml, merged over otel-config.yaml', () => {
     expect(Object.keys(override.services)).toEqual(['otel-collector']);
     const base = compose.services['otel-collector']!;
     const mounted = Object.fromEntries(
-      [...(base.volumes ?? []), ...(override.services['otel-collector']!.volumes ?? [])].map((v) => [String(v).split(':')[1], String(v).split(':')[0]]),
+      [...(base.volumes ?? []), ...(override.services['otel-collector']!.volumes ?? [])].map((v) => [
+        String(v).split(':')[1],
+        String(v).split(':')[0],
+      ]),
     );
     const files = (override.services['otel-collector']!.command ?? []).map((arg) => mounted[arg.replace(/^--config=/, '')]);
     expect(files).toEqual(['./otel-config.yaml', './otel-tail-sampling.yaml']);

@@ -44,23 +44,29 @@ describe("docker-compose.yml through Compose's own loader", () => {
     }
   });
 
-  test.each(fileSets)('when %s runs with every profile, then only nginx and Grafana are published, on 127.0.0.1 at their default ports', (_, files) => {
-    expect([...portVariables.keys()].sort()).toEqual(['DOGBOOK_GRAFANA_PORT', 'DOGBOOK_PORT']);
-    const ports = publishedPorts([...files], profilesOf([...files]));
-    expect(ports.sort((a, b) => a.service.localeCompare(b.service))).toEqual([
-      { service: 'grafana', host_ip: '127.0.0.1', published: portVariables.get('DOGBOOK_GRAFANA_PORT'), target: 3000 },
-      { service: 'nginx', host_ip: '127.0.0.1', published: portVariables.get('DOGBOOK_PORT'), target: 8080 },
-    ]);
-  });
+  test.each(fileSets)(
+    'when %s runs with every profile, then only nginx and Grafana are published, on 127.0.0.1 at their default ports',
+    (_, files) => {
+      expect([...portVariables.keys()].sort()).toEqual(['DOGBOOK_GRAFANA_PORT', 'DOGBOOK_PORT']);
+      const ports = publishedPorts([...files], profilesOf([...files]));
+      expect(ports.sort((a, b) => a.service.localeCompare(b.service))).toEqual([
+        { service: 'grafana', host_ip: '127.0.0.1', published: portVariables.get('DOGBOOK_GRAFANA_PORT'), target: 3000 },
+        { service: 'nginx', host_ip: '127.0.0.1', published: portVariables.get('DOGBOOK_PORT'), target: 8080 },
+      ]);
+    },
+  );
 
-  test.each(fileSets)('when the host-port variables name other ports, then %s publishes nginx and Grafana there, on 127.0.0.1 alone', (_, files) => {
-    const moved = Object.fromEntries([...portVariables].map(([name, port]) => [name, String(Number(port) + 10_000)]));
-    const ports = publishedPorts([...files], profilesOf([...files]), moved);
-    expect(ports.sort((a, b) => a.service.localeCompare(b.service))).toEqual([
-      { service: 'grafana', host_ip: '127.0.0.1', published: moved.DOGBOOK_GRAFANA_PORT, target: 3000 },
-      { service: 'nginx', host_ip: '127.0.0.1', published: moved.DOGBOOK_PORT, target: 8080 },
-    ]);
-  });
+  test.each(fileSets)(
+    'when the host-port variables name other ports, then %s publishes nginx and Grafana there, on 127.0.0.1 alone',
+    (_, files) => {
+      const moved = Object.fromEntries([...portVariables].map(([name, port]) => [name, String(Number(port) + 10_000)]));
+      const ports = publishedPorts([...files], profilesOf([...files]), moved);
+      expect(ports.sort((a, b) => a.service.localeCompare(b.service))).toEqual([
+        { service: 'grafana', host_ip: '127.0.0.1', published: moved.DOGBOOK_GRAFANA_PORT, target: 3000 },
+        { service: 'nginx', host_ip: '127.0.0.1', published: moved.DOGBOOK_PORT, target: 8080 },
+      ]);
+    },
+  );
 });
 
 describe("Compose's loader catches a broken copy", () => {

@@ -1,12 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { builtServices, inDefaultStack, loadCompose, memoryLimitOf } from '../src/compose';
-import {
-  dependencyProblems,
-  memoryLimitProblems,
-  MiB,
-  totalMemoryLimit,
-  unpinnedImages,
-} from '../src/compose-checks';
+import { dependencyProblems, memoryLimitProblems, MiB, totalMemoryLimit, unpinnedImages } from '../src/compose-checks';
 import { copyOf } from '../src/files';
 
 const compose = loadCompose();
@@ -50,7 +44,10 @@ describe('docker-compose.yml', () => {
   });
 
   test('when every container gets its memory limit, then the default stack stays within 1.75 GiB, and with every profile under 2 GiB', () => {
-    const defaultStack = { ...compose, services: Object.fromEntries(Object.entries(compose.services).filter(([, s]) => inDefaultStack(s))) };
+    const defaultStack = {
+      ...compose,
+      services: Object.fromEntries(Object.entries(compose.services).filter(([, s]) => inDefaultStack(s))),
+    };
     expect(memoryLimitProblems(defaultStack, MEMORY_BUDGET)).toEqual([]);
     expect(memoryLimitProblems(compose, 2048 * MiB)).toEqual([]);
     console.info(`memory limits: ${totalMemoryLimit(defaultStack) / MiB} MiB, ${totalMemoryLimit(compose) / MiB} MiB with every profile`);

@@ -19,8 +19,16 @@ describe("the dashboard against Grafana's own schema (@grafana/schema)", () => {
   });
 
   test.each([
-    ['a variable key the schema does not have', (d: DashboardJson) => (d.templating.list[0]!.definition = 'label_values(x)'), "'\"definition\"' does not exist"],
-    ['a panel option of the wrong type', (d: DashboardJson) => (d.panels[1]!.options.legend.placement = 'top'), `Type '"top"' is not assignable`],
+    [
+      'a variable key the schema does not have',
+      (d: DashboardJson) => (d.templating.list[0]!.definition = 'label_values(x)'),
+      '\'"definition"\' does not exist',
+    ],
+    [
+      'a panel option of the wrong type',
+      (d: DashboardJson) => (d.panels[1]!.options.legend.placement = 'top'),
+      `Type '"top"' is not assignable`,
+    ],
     ['a legend without its required calcs', (d: DashboardJson) => delete d.panels[1]!.options.legend.calcs, "Property 'calcs' is missing"],
     ['a Tempo query without filters', (d: DashboardJson) => delete d.panels[4]!.targets[0].filters, "Property 'filters' is missing"],
   ])('when the dashboard has %s, then the schema check reports it', (_, breakIt, problem) => {

@@ -2,14 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { envOf, loadCompose, mountsOf } from '../src/compose';
 import { copyOf, readRepoFile } from '../src/files';
 import { promqlProblems } from '../src/promql';
-import {
-  type Dashboard,
-  type Datasource,
-  loadDashboard,
-  loadDashboardProviders,
-  loadDatasources,
-  loadTempo,
-} from '../src/stack-configs';
+import { type Dashboard, type Datasource, loadDashboard, loadDashboardProviders, loadDatasources, loadTempo } from '../src/stack-configs';
 
 const compose = loadCompose();
 const datasources = loadDatasources();
@@ -143,7 +136,10 @@ describe('the DogBook dashboard', () => {
   });
 
   test.each([
-    ['rate(traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER"}[1m])', 'traces_spanmetrics_calls_total is not a metric the collector or Tempo writes'],
+    [
+      'rate(traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER"}[1m])',
+      'traces_spanmetrics_calls_total is not a metric the collector or Tempo writes',
+    ],
     ['rate(traces_span_metrics_calls_total{span_kind="SERVER"}[1m])', 'span_kind is never "SERVER"'],
     ['sum by (service) (rate(traces_span_metrics_calls_total[1m]))', 'span metrics cannot be grouped by service'],
     ['rate(http_server_duration_count[1m])', '"rate(http_server_duration_count[1m])" reads no span metric or service graph metric'],
@@ -174,7 +170,9 @@ describe('the DogBook dashboard', () => {
     const expr = dashboard.panels.find((p) => p.title === 'Error rate per service')!.targets![0]!.expr!;
     // `or vector(0)` would add one series without a service label, which matches no denominator.
     expect(expr).not.toContain('vector(0)');
-    expect(expr).toContain(' or (0 * sum by (service_name) (rate(traces_span_metrics_calls_total{span_kind="SPAN_KIND_SERVER", service_name=~"$service"}');
+    expect(expr).toContain(
+      ' or (0 * sum by (service_name) (rate(traces_span_metrics_calls_total{span_kind="SPAN_KIND_SERVER", service_name=~"$service"}',
+    );
   });
 
   test('when Grafana starts, then it loads the dashboard from the folder compose mounts, and opens on it', () => {

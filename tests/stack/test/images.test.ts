@@ -57,7 +57,7 @@ describe('Dockerfile', () => {
     expect(users).toEqual(['node']);
   });
 
-  test('when the container starts, then CMD is the exec form of each service\'s own start script, tracing preloaded', () => {
+  test("when the container starts, then CMD is the exec form of each service's own start script, tracing preloaded", () => {
     const cmd = runtime.instructions.filter((i) => i.keyword === 'CMD').map((i) => execForm(i.args));
     expect(cmd).toEqual([['node', '--require', '@dogbook/tracing/register', 'dist/server.js']]);
     for (const name of builtServices(loadCompose())) {
@@ -67,7 +67,9 @@ describe('Dockerfile', () => {
   });
 
   test('when the build context is sent, then local installs and builds stay out of it', () => {
-    const ignored = readRepoFile('.dockerignore').split('\n').map((l) => l.trim());
+    const ignored = readRepoFile('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim());
     expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.git']));
   });
 
@@ -76,7 +78,29 @@ describe('Dockerfile', () => {
   });
 
   test('when the Dockerfile is parsed, then every instruction is one Docker knows', () => {
-    const known = new Set(['FROM', 'ARG', 'ENV', 'RUN', 'COPY', 'ADD', 'WORKDIR', 'USER', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'LABEL', 'HEALTHCHECK', 'STOPSIGNAL', 'SHELL', 'VOLUME', 'ONBUILD']);
-    expect(instructionsOf(dockerfile).map((i) => i.keyword).filter((k) => !known.has(k))).toEqual([]);
+    const known = new Set([
+      'FROM',
+      'ARG',
+      'ENV',
+      'RUN',
+      'COPY',
+      'ADD',
+      'WORKDIR',
+      'USER',
+      'EXPOSE',
+      'CMD',
+      'ENTRYPOINT',
+      'LABEL',
+      'HEALTHCHECK',
+      'STOPSIGNAL',
+      'SHELL',
+      'VOLUME',
+      'ONBUILD',
+    ]);
+    expect(
+      instructionsOf(dockerfile)
+        .map((i) => i.keyword)
+        .filter((k) => !known.has(k)),
+    ).toEqual([]);
   });
 });

@@ -50,7 +50,9 @@ describe('the load generator in docker-compose.yml (profile load)', () => {
 
   test('when its settings are not given in the shell, then compose leaves them unset, so the defaults its README documents apply', () => {
     const environment = load.environment as Record<string, unknown>;
-    const passedThrough = Object.keys(environment).filter((key) => environment[key] === null).sort();
+    const passedThrough = Object.keys(environment)
+      .filter((key) => environment[key] === null)
+      .sort();
     const documented = [...readRepoFile('packages/load/README.md').matchAll(/^\| `(LOAD_[A-Z_]+)` \|/gm)].map((m) => m[1]).sort();
     expect(documented.length).toBeGreaterThan(0);
     expect(passedThrough).toEqual(documented);

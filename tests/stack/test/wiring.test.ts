@@ -1,14 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import {
-  builtServices,
-  commandOf,
-  envOf,
-  healthcheckCommand,
-  loadCompose,
-  mountsOf,
-  serviceRunning,
-} from '../src/compose';
+import { builtServices, commandOf, envOf, healthcheckCommand, loadCompose, mountsOf, serviceRunning } from '../src/compose';
 import { containerPorts } from '../src/compose-checks';
 import { parseAddress, readJson, readRepoFile, repoPath } from '../src/files';
 import { loadCollector, loadDatasources, loadLoki, loadPrometheus, loadTempo } from '../src/stack-configs';
@@ -25,8 +17,7 @@ const lokiService = serviceRunning(compose, 'grafana/loki');
 const prometheusService = serviceRunning(compose, 'prom/prometheus');
 const nodeServices = builtServices(compose);
 
-const otlpReceiverPort = (protocol: 'grpc' | 'http') =>
-  parseAddress(collector.receivers?.otlp?.protocols?.[protocol]?.endpoint ?? '').port;
+const otlpReceiverPort = (protocol: 'grpc' | 'http') => parseAddress(collector.receivers?.otlp?.protocols?.[protocol]?.endpoint ?? '').port;
 const tempoHttpPort = tempo.server?.http_listen_port;
 const tempoOtlpHttpPort = parseAddress(tempo.distributor?.receivers?.otlp?.protocols?.http?.endpoint ?? '').port;
 const lokiHttpPort = loki.server?.http_listen_port;
@@ -38,12 +29,7 @@ const prometheusPort = (() => {
 
 describe('names and ports agree across the stack', () => {
   test('when the stack starts, then each backend runs under one compose service', () => {
-    expect([collectorService, tempoService, lokiService, prometheusService]).toEqual([
-      'otel-collector',
-      'tempo',
-      'loki',
-      'prometheus',
-    ]);
+    expect([collectorService, tempoService, lokiService, prometheusService]).toEqual(['otel-collector', 'tempo', 'loki', 'prometheus']);
     expect(nodeServices.sort()).toEqual(['dogs', 'inventory', 'kennels']);
   });
 
@@ -148,7 +134,11 @@ describe('names and ports agree across the stack', () => {
     const exporters = collector.exporters ?? {};
     const tempoExporter = parseAddress(exporters['otlp_http/tempo']?.endpoint ?? '');
     expect({ host: tempoExporter.host, port: tempoExporter.port }).toEqual({ host: tempoService, port: tempoOtlpHttpPort });
-    expect(parseAddress(exporters['otlp_http/prometheus']?.endpoint ?? '')).toEqual({ host: prometheusService, port: prometheusPort, path: '/api/v1/otlp' });
+    expect(parseAddress(exporters['otlp_http/prometheus']?.endpoint ?? '')).toEqual({
+      host: prometheusService,
+      port: prometheusPort,
+      path: '/api/v1/otlp',
+    });
     const lokiExporter = parseAddress(exporters['otlp_http/loki']?.endpoint ?? '');
     expect(lokiExporter).toEqual({ host: lokiService, port: lokiHttpPort, path: '/otlp' });
   });
@@ -203,11 +193,7 @@ describe('names and ports agree across the stack', () => {
 
   test('when Tempo and Loki write data, then their paths are inside their named volumes', () => {
     const tempoVolume = mountsOf(compose.services.tempo!).find((m) => m.source === 'tempo-data')?.target ?? '<none>';
-    for (const path of [
-      tempo.storage?.trace?.wal?.path,
-      tempo.storage?.trace?.local?.path,
-      tempo.metrics_generator?.storage?.path,
-    ]) {
+    for (const path of [tempo.storage?.trace?.wal?.path, tempo.storage?.trace?.local?.path, tempo.metrics_generator?.storage?.path]) {
       expect(path?.startsWith(`${tempoVolume}/`), path).toBe(true);
     }
     const lokiVolume = mountsOf(compose.services.loki!).find((m) => m.source === 'loki-data')?.target;

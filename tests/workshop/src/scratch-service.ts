@@ -29,7 +29,10 @@ export function patchedCopy(service: string, patch: string): ScratchService {
   try {
     cpSync(source, dir, {
       recursive: true,
-      filter: (path) => !relative(source, path).split(sep).some((part) => part === 'node_modules' || part === 'dist'),
+      filter: (path) =>
+        !relative(source, path)
+          .split(sep)
+          .some((part) => part === 'node_modules' || part === 'dist'),
     });
     symlinkSync(join(source, 'node_modules'), join(dir, 'node_modules'), 'dir');
     // git apply works as a plain patch tool outside a repository; -p3 drops a/services/<service>/.

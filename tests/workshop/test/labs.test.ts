@@ -10,7 +10,6 @@ import { patchedCopy } from '../src/scratch-service';
 import { labToolsAreAvailable } from '../src/tools';
 import type { ServiceName } from '@dogbook/service-kit/services';
 
-
 const LAB_FILES: Record<number, string> = {
   1: 'workshop/01-first-trace.md',
   2: 'workshop/02-anatomy.md',
@@ -83,7 +82,10 @@ describe.skipIf(!gateway || !tools)('the labs, run as written against DogBook', 
           // A learner reads the viewer after the waterfall has appeared, seconds later, not at once.
           if (step.code.includes('localhost:4318')) await settle();
           const result = await shell.run(step.code.replaceAll('http://localhost:4318', stack.viewer!.url));
-          expect({ code: step.code, status: result.status, stderr: result.stderr }).toMatchObject({ status: 0, stderr: expect.not.stringMatching(/curl: \(\d+\)|jq: error/) });
+          expect({ code: step.code, status: result.status, stderr: result.stderr }).toMatchObject({
+            status: 0,
+            stderr: expect.not.stringMatching(/curl: \(\d+\)|jq: error/),
+          });
           results.push(result);
         } else if (step.kind === 'dev-env' || step.kind === 'dev-env-restore') {
           const service = step.service as ServiceName;
@@ -131,7 +133,9 @@ describe.skipIf(!gateway || !tools)('the labs, run as written against DogBook', 
       try {
         for (const propagators of ['baggage', 'tracecontext']) {
           await stack.restart('dogs', { OTEL_PROPAGATORS: propagators });
-          const asked = await shell.run(`curl -s -o /dev/null -w '%{http_code}' -H "baggage: dogbook.learner=$DOGBOOK_LEARNER" "$DOGBOOK_URL/api/v1/kennels/2"`);
+          const asked = await shell.run(
+            `curl -s -o /dev/null -w '%{http_code}' -H "baggage: dogbook.learner=$DOGBOOK_LEARNER" "$DOGBOOK_URL/api/v1/kennels/2"`,
+          );
           expect(asked.stdout).toBe('200');
         }
         await stack.restart('dogs');
@@ -253,7 +257,7 @@ describe.skipIf(!gateway || !tools)('the labs, run as written against DogBook', 
     }
   });
 
-  test.each([7, 8])("lab %i (Docker): DogBook accepts its requests as written; its check will not read the viewer", async (lab) => {
+  test.each([7, 8])('lab %i (Docker): DogBook accepts its requests as written; its check will not read the viewer', async (lab) => {
     const learner = newLearner(`lab${lab}`);
     const shell = new ShellSession({ DOGBOOK_LEARNER: learner, DOGBOOK_URL: stack.gateway!.url });
     try {

@@ -51,8 +51,5 @@ export function noTracesHint(context: CheckContext): string {
       'terminal you sent it from?); the viewer forgets everything when pnpm dev restarts'
     );
   }
-  return (
-    `send the lab's request with the header "baggage: ${name}", then wait 30 seconds: Tempo's search leaves out ` +
-    'the last half minute'
-  );
+  return `send the lab's request with the header "baggage: ${name}", then wait 30 seconds: Tempo's search leaves out the last half minute`;
 }

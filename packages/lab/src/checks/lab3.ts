@@ -1,14 +1,4 @@
-import {
-  calledPath,
-  childrenOf,
-  endMs,
-  serverSpans,
-  serviceOfPath,
-  startMs,
-  uncontinuedCalls,
-  type Span,
-  type Trace,
-} from '../traces';
+import { calledPath, childrenOf, endMs, serverSpans, serviceOfPath, startMs, uncontinuedCalls, type Span, type Trace } from '../traces';
 import type { TraceSource } from '../sources/source';
 import { hasTraces, type LabCheck } from './check';
 
@@ -77,7 +67,8 @@ export const lab3: LabCheck = {
     const halves = found[0]?.half;
     // Restored after the first break whose halves were found: a later experiment does not undo it.
     const since = found.at(-1)?.broken ?? broken;
-    const restored = since && traces.find((trace) => BigInt(trace.startTimeUnixNano) > BigInt(since.startTimeUnixNano) && wholeAgain(trace));
+    const restored =
+      since && traces.find((trace) => BigInt(trace.startTimeUnixNano) > BigInt(since.startTimeUnixNano) && wholeAgain(trace));
 
     return [
       hasTraces(context, traces),

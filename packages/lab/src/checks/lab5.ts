@@ -23,7 +23,9 @@ export const lab5: LabCheck = {
     }
     const slowDog = String(slow?.attributes['dogbook.dog.id']);
     const answered: Answered =
-      slow && riddle ? await context.answerOnce('Which dog was slow? Its id: ', riddle.traceId, (answer) => answer === slowDog) : { kind: 'none' };
+      slow && riddle
+        ? await context.answerOnce('Which dog was slow? Its id: ', riddle.traceId, (answer) => answer === slowDog)
+        : { kind: 'none' };
 
     return [
       hasTraces(context, traces),
@@ -43,7 +45,7 @@ export const lab5: LabCheck = {
             : answered.kind === 'wrong'
               ? `dog ${answered.answer} was not the slow one, and this riddle is spent: each slow request takes one answer. ` +
                 'Run step 1 again, then find the longest dogs.find_dog span in your newest slow trace, and its dogbook.dog.id'
-              : 'give your answer, the dog\'s id: pnpm lab check 5 --answer <id>',
+              : "give your answer, the dog's id: pnpm lab check 5 --answer <id>",
       },
     ];
   },

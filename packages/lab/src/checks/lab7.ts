@@ -52,7 +52,8 @@ export const lab7: LabCheck = {
     const slowed = traces.filter((trace) =>
       spansNamed(trace, 'inventory.find_dog_ids', 'inventory').some((span) => /=delay:/.test(String(span.attributes['dogbook.fault']))),
     );
-    const answer = exemplars.size > 0 ? (await context.answer('The trace id of an exemplar you opened: '))?.trim().toLowerCase() : undefined;
+    const answer =
+      exemplars.size > 0 ? (await context.answer('The trace id of an exemplar you opened: '))?.trim().toLowerCase() : undefined;
 
     return [
       {

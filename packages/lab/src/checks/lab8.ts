@@ -29,13 +29,16 @@ export const lab8: LabCheck = {
   async run(context) {
     const traces = await context.source.learnerTraces(context.learner);
     const failed = traces.filter((trace) =>
-      spansNamed(trace, 'dogs.find_dog', 'dogs').some((span) => span.status.code === 'ERROR' && span.attributes['dogbook.fault'] !== undefined),
+      spansNamed(trace, 'dogs.find_dog', 'dogs').some(
+        (span) => span.status.code === 'ERROR' && span.attributes['dogbook.fault'] !== undefined,
+      ),
     );
     const logged: Trace[] = [];
     for (const trace of failed.slice(0, 10)) {
       if (await dogsLoggedIt(context.grafana!, trace)) logged.push(trace);
     }
-    const answer = logged.length > 0 ? (await context.answer('The trace id you opened from the log line: '))?.trim().toLowerCase() : undefined;
+    const answer =
+      logged.length > 0 ? (await context.answer('The trace id you opened from the log line: '))?.trim().toLowerCase() : undefined;
 
     return [
       {
@@ -46,7 +49,10 @@ export const lab8: LabCheck = {
       {
         ok: logged.length > 0,
         text: 'Loki holds the error line dogs wrote for it, with the same trace id',
-        hint: failed.length > 0 ? 'the logs travel through the collector: give them ten seconds, then check again' : 'first the failed request (the line above)',
+        hint:
+          failed.length > 0
+            ? 'the logs travel through the collector: give them ten seconds, then check again'
+            : 'first the failed request (the line above)',
       },
       {
         ok: answer !== undefined && logged.some((trace) => trace.traceId === answer),

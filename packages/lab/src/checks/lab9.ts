@@ -27,8 +27,9 @@ const forKennel = (trace: Trace, id: number): boolean =>
 
 /** Inventory failed on purpose and kennels answered 502: the lab's failing request. */
 const failed = (trace: Trace): boolean =>
-  spansNamed(trace, 'inventory.find_dog_ids', 'inventory').some((span) => span.status.code === 'ERROR' && span.attributes['dogbook.fault'] !== undefined) &&
-  serverSpans(trace, 'kennels').some((span) => span.attributes['http.response.status_code'] === 502);
+  spansNamed(trace, 'inventory.find_dog_ids', 'inventory').some(
+    (span) => span.status.code === 'ERROR' && span.attributes['dogbook.fault'] !== undefined,
+  ) && serverSpans(trace, 'kennels').some((span) => span.attributes['http.response.status_code'] === 502);
 
 /** No fault asked for, nothing failed: the lab's plain request. */
 const plain = (trace: Trace): boolean =>

@@ -41,9 +41,7 @@ export function tempoSource(grafana: Grafana): TraceSource {
     if (!answer || !Array.isArray(answer.traces)) throw new SourceError(`Tempo's search answered without a trace list`);
     // Tempo drops leading zeros from the ids it lists.
     const ids = answer.traces.flatMap((trace) => (trace.traceID ? [trace.traceID.padStart(32, '0')] : []));
-    const traces = await mapInBatches(ids, PARALLEL_LOOKUPS, async (id) =>
-      traceFromTempo(await grafana.get('tempo', `/api/traces/${id}`)),
-    );
+    const traces = await mapInBatches(ids, PARALLEL_LOOKUPS, async (id) => traceFromTempo(await grafana.get('tempo', `/api/traces/${id}`)));
     return newestFirst(traces.filter((trace): trace is Trace => trace !== undefined));
   };
 
@@ -66,15 +64,13 @@ export function tempoSource(grafana: Grafana): TraceSource {
       return newestFirst(ownParts(traces, learner));
     },
     async rootTracesBetween(service, fromMs, toMs, learner) {
-      const traces = await search(
-        `{ trace:rootService = "${service}" }`,
-        Math.floor(fromMs / 1000) - 1,
-        Math.ceil(toMs / 1000) + 1,
-      );
+      const traces = await search(`{ trace:rootService = "${service}" }`, Math.floor(fromMs / 1000) - 1, Math.ceil(toMs / 1000) + 1);
       return traces.filter(
         (trace) =>
           trace.learners.every((name) => name === learner) &&
-          trace.rootServiceName === service && startMs(trace) >= fromMs && startMs(trace) <= toMs,
+          trace.rootServiceName === service &&
+          startMs(trace) >= fromMs &&
+          startMs(trace) <= toMs,
       );
     },
   };
