@@ -11,6 +11,7 @@
  */
 import { type IncomingMessage, createServer } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { OTLP_COMMON_MESSAGES } from '@dogbook/trace-viewer';
 import { parse } from 'protobufjs';
 
 /** The fields of opentelemetry-proto's logs messages the suite reads, with the spec's field numbers. */
@@ -28,21 +29,7 @@ message LogRecord {
   bytes trace_id = 9;
   bytes span_id = 10;
 }
-message KeyValue { string key = 1; AnyValue value = 2; }
-message AnyValue {
-  oneof value {
-    string string_value = 1;
-    bool bool_value = 2;
-    int64 int_value = 3;
-    double double_value = 4;
-    ArrayValue array_value = 5;
-    KeyValueList kvlist_value = 6;
-    bytes bytes_value = 7;
-  }
-}
-message ArrayValue { repeated AnyValue values = 1; }
-message KeyValueList { repeated KeyValue values = 1; }
-`;
+${OTLP_COMMON_MESSAGES}`;
 
 const exportLogsServiceRequest = parse(OTLP_LOGS_SCHEMA).root.lookupType('ExportLogsServiceRequest');
 

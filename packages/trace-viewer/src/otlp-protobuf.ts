@@ -9,6 +9,24 @@ import { OtlpParseError } from './otlp';
  * with the specification's field numbers. Every field it does not name is skipped, as protobuf
  * readers do with unknown fields.
  */
+/** opentelemetry-proto's common messages (attribute values), which every signal's schema shares. */
+export const OTLP_COMMON_MESSAGES = `
+message KeyValue { string key = 1; AnyValue value = 2; }
+message AnyValue {
+  oneof value {
+    string string_value = 1;
+    bool bool_value = 2;
+    int64 int_value = 3;
+    double double_value = 4;
+    ArrayValue array_value = 5;
+    KeyValueList kvlist_value = 6;
+    bytes bytes_value = 7;
+  }
+}
+message ArrayValue { repeated AnyValue values = 1; }
+message KeyValueList { repeated KeyValue values = 1; }
+`;
+
 const OTLP_TRACE_SCHEMA = `
 syntax = "proto3";
 message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
@@ -29,21 +47,7 @@ message Span {
 }
 message Event { fixed64 time_unix_nano = 1; string name = 2; repeated KeyValue attributes = 3; }
 message Status { string message = 2; int32 code = 3; }
-message KeyValue { string key = 1; AnyValue value = 2; }
-message AnyValue {
-  oneof value {
-    string string_value = 1;
-    bool bool_value = 2;
-    int64 int_value = 3;
-    double double_value = 4;
-    ArrayValue array_value = 5;
-    KeyValueList kvlist_value = 6;
-    bytes bytes_value = 7;
-  }
-}
-message ArrayValue { repeated AnyValue values = 1; }
-message KeyValueList { repeated KeyValue values = 1; }
-`;
+${OTLP_COMMON_MESSAGES}`;
 
 const exportTraceServiceRequest = parse(OTLP_TRACE_SCHEMA).root.lookupType('ExportTraceServiceRequest');
 
