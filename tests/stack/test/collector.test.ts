@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { builtServices, commandOf, envOf, loadCompose } from '../src/compose';
+import { commandOf, environmentOf, loadCompose } from '@dogbook/stack/compose';
+import { builtServices } from '../src/compose';
 import { copyOf, parseAddress, parseYaml, readRepoFile } from '../src/files';
 import { type CollectorConfig, loadCollector, loadTailSampling } from '../src/stack-configs';
 
@@ -72,7 +73,7 @@ describe('otel-config.yaml', () => {
   });
 
   test('when a service sends a signal, then the collector has a pipeline that receives it over OTLP', () => {
-    const sent = new Set(builtServices(compose).flatMap((name) => signalsSentBy(envOf(compose.services[name]!))));
+    const sent = new Set(builtServices(compose).flatMap((name) => signalsSentBy(environmentOf(compose.services[name]!))));
     expect([...sent].sort()).toEqual(['logs', 'traces']);
     for (const signal of sent) {
       expect(collector.service?.pipelines?.[signal]?.receivers, signal).toContain('otlp');

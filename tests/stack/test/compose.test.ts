@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { builtServices, inDefaultStack, loadCompose, memoryLimitOf } from '../src/compose';
+import { loadCompose, memoryLimitOf } from '@dogbook/stack/compose';
+import { builtServices, inDefaultStack } from '../src/compose';
 import { dependencyProblems, memoryLimitProblems, MiB, totalMemoryLimit, unpinnedImages } from '../src/compose-checks';
 import { copyOf } from '../src/files';
 
