@@ -180,7 +180,9 @@ describe('the DogBook dashboard', () => {
     const mounted = mountsOf(grafana).find((m) => m.source === './grafana/dashboards')?.target;
     expect(loadDashboardProviders().map((p) => p.options?.path)).toEqual([mounted]);
     expect(environmentOf(grafana).GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH).toBe(`${mounted}/dogbook.json`);
-    expect(mountsOf(grafana)).toContainEqual(expect.objectContaining({ source: './grafana/provisioning', target: '/etc/grafana/provisioning' }));
+    expect(mountsOf(grafana)).toContainEqual(
+      expect.objectContaining({ source: './grafana/provisioning', target: '/etc/grafana/provisioning' }),
+    );
   });
 
   test('when a learner opens Grafana, then no login is asked, and only on 127.0.0.1', () => {
