@@ -17,7 +17,7 @@
 import { basename, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Upstreams } from '@dogbook/nginx';
-import { type ComposeFile, REPO_ROOT, environmentOf, mountsOf, service } from './compose';
+import { type ComposeFile, REPO_ROOT, commandOf, environmentOf, mountsOf, service } from './compose';
 
 /** The ports the processes listen on, all on 127.0.0.1. */
 export interface Ports {
@@ -155,7 +155,7 @@ export function planBackend(compose: ComposeFile, backend: Backend, ports: Ports
     files.push({ source, path, text: substitute(readFileSync(join(REPO_ROOT, source), 'utf8'), rewrite) });
     paths[mount.target] = path;
   }
-  const args = (svc.command ?? []).map((arg) => substitute(arg, paths));
+  const args = commandOf(svc).map((arg) => substitute(arg, paths));
   return { backend, args: [...args, ...listenFlags(backend, ports)], files, dataDirs };
 }
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ComposeService } from './compose';
+import { type ComposeService, healthcheckCommand } from './compose';
 
 /** What compose's healthcheck for a service asks, run from this machine. */
 export type ReadyCheck = { url: string } | { command: string; args: string[] };
@@ -10,7 +10,7 @@ export type ReadyCheck = { url: string } | { command: string; args: string[] };
  * `node -e "fetch('http://127.0.0.1:8080/readyz')..."`), at the port the process listens on here.
  */
 export function healthcheckUrl(svc: ComposeService, port: number): string {
-  const test = (svc.healthcheck?.test ?? []).join(' ');
+  const test = healthcheckCommand(svc);
   const match = /https?:\/\/127\.0\.0\.1:\d+(\/[^\s'"]*)/.exec(test);
   if (!match) throw new Error(`no http://127.0.0.1 URL in the healthcheck ${JSON.stringify(test)}`);
   return `http://127.0.0.1:${port}${match[1]}`;

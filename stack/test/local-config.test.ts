@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { REPO_ROOT, TAIL_SAMPLING_COMPOSE, composeFiles, environmentOf, loadCompose, service } from '../src/compose';
+import { REPO_ROOT, TAIL_SAMPLING_COMPOSE, commandOf, composeFiles, environmentOf, loadCompose, service } from '../src/compose';
 import { type Backend, PORT_NAMES, type Ports, localEnvironment, nginxUpstreams, planBackend, substitute } from '../src/local-config';
 
 const compose = loadCompose();
@@ -87,7 +87,7 @@ describe("the backends' command lines", () => {
     expect(args).toEqual([
       `--config.file=${STACK_DIR}/config/prometheus.yaml`,
       `--storage.tsdb.path=${STACK_DIR}/data/prometheus-data`,
-      ...(service(compose, 'prometheus').command ?? []).slice(2),
+      ...commandOf(service(compose, 'prometheus')).slice(2),
       `--web.listen-address=127.0.0.1:${ports.prometheus}`,
     ]);
     expect(args).toContain('--web.enable-otlp-receiver');

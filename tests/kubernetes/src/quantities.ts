@@ -1,8 +1,7 @@
 /**
- * Sizes and CPU amounts in the two notations DogBook's files use. Compose's `160M` is 160 MiB
- * (Docker's units are binary); Kubernetes writes the same as `160Mi`, and `160M` there means 10^6.
+ * Sizes and CPU amounts in Kubernetes' notation: `160Mi` is compose's `160M` (composeBytes in
+ * @dogbook/stack/compose), and `160M` here means 10^6.
  */
-const COMPOSE_UNITS: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 const KUBERNETES_UNITS: Record<string, number> = {
   '': 1,
   Ki: 1024,
@@ -14,13 +13,6 @@ const KUBERNETES_UNITS: Record<string, number> = {
 };
 
 export const MiB = 1024 ** 2;
-
-export function composeBytes(value: string | number): number {
-  if (typeof value === 'number') return value;
-  const match = /^(\d+(?:\.\d+)?)\s*([bkmg])?i?b?$/i.exec(value.trim());
-  if (!match) throw new Error(`not a compose byte value: ${value}`);
-  return Number(match[1]) * COMPOSE_UNITS[(match[2] ?? 'b').toLowerCase()]!;
-}
 
 export function kubernetesBytes(value: string | number): number {
   if (typeof value === 'number') return value;

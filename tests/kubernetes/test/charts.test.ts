@@ -1,8 +1,9 @@
 import { basename } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { commandOf, envOf, imageParts, isExactVersion, loadCompose, mountsOf } from '../src/compose';
+import { commandOf, composeBytes, environmentOf, imageParts, loadCompose, mountsOf } from '@dogbook/stack/compose';
+import { isExactVersionTag } from '@dogbook/stack-checks/compose-checks';
 import { parseAddress, parseEnvFile, readRepoFile, readYaml } from '../src/files';
-import { composeBytes, kubernetesBytes, kubernetesCpu, MiB } from '../src/quantities';
+import { kubernetesBytes, kubernetesCpu, MiB } from '../src/quantities';
 import { byKind, configMapNamed, renderManifests } from '../src/render';
 
 const manifests = renderManifests();
@@ -53,7 +54,7 @@ describe('the observability charts: pinned, and carrying the configuration compo
       ['grafana', 'grafana-community/grafana'],
     ]);
     for (const { release, version, valuesFile } of helmInstalls) {
-      expect(isExactVersion(versions[version ?? '']), `${release} --version`).toBe(true);
+      expect(isExactVersionTag(versions[version ?? '']), `${release} --version`).toBe(true);
       expect(valuesFile, release).toBe(`deploy/kubernetes/charts/${release}.yaml`);
     }
   });
@@ -134,7 +135,7 @@ describe('the observability charts: pinned, and carrying the configuration compo
   });
 
   test("when Grafana starts, then it has compose's settings and mounts the repository's data sources and dashboard where compose does", () => {
-    expect(grafana.env).toEqual(envOf(compose.services.grafana!));
+    expect(grafana.env).toEqual(environmentOf(compose.services.grafana!));
     expect(grafana.service.port).toBe(Number(String(compose.services.grafana!.ports![0]).split(':').at(-1)));
     const composeMounts = mountsOf(compose.services.grafana!);
     const files: Record<string, string> = {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { loadCompose } from '../src/compose';
+import { composeBytes, loadCompose } from '@dogbook/stack/compose';
 import { copyOf, readRepoFile } from '../src/files';
 import { gracePeriodProblems, preStopSeconds, probeProblems, resourceProblems } from '../src/pod-checks';
-import { composeBytes, MiB } from '../src/quantities';
+import { MiB } from '../src/quantities';
 import { byKind, find, renderManifests } from '../src/render';
 
 const manifests = renderManifests();

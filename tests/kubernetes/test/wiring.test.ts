@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { envOf, imageParts, isExactVersion, loadCompose } from '../src/compose';
+import { environmentOf, imageParts, loadCompose } from '@dogbook/stack/compose';
+import { isExactVersionTag } from '@dogbook/stack-checks/compose-checks';
 import { parseAddress, parseYaml, readRepoFile } from '../src/files';
 import { resolvePort } from '../src/pod-checks';
 import { byKind, configMapNamed, find, type Manifest, renderManifests } from '../src/render';
@@ -56,7 +57,7 @@ describe('names, ports and addresses agree across the manifests, compose and the
 
   test('when a Node service starts, then its environment is exactly the one compose gives it', () => {
     for (const name of NODE_SERVICES) {
-      expect(effectiveEnv(name), name).toEqual(envOf(compose.services[name]!));
+      expect(effectiveEnv(name), name).toEqual(environmentOf(compose.services[name]!));
     }
   });
 
@@ -78,7 +79,7 @@ describe('names, ports and addresses agree across the manifests, compose and the
 
   test("when the gateway starts, then its environment is compose's and every upstream is a Service on its port", () => {
     const env = effectiveEnv('nginx');
-    expect(env).toEqual(envOf(compose.services.nginx!));
+    expect(env).toEqual(environmentOf(compose.services.nginx!));
     for (const [variable, target] of [
       ['KENNELS_UPSTREAM', 'kennels'],
       ['INVENTORY_UPSTREAM', 'inventory'],
@@ -114,7 +115,7 @@ describe('names, ports and addresses agree across the manifests, compose and the
     for (const name of NODE_SERVICES) {
       const { repository, tag } = imageParts(images[name]!);
       expect(repository, name).toBe(`dogbook-${name}`);
-      expect(isExactVersion(tag), name).toBe(true);
+      expect(isExactVersionTag(tag), name).toBe(true);
       expect(tag, name).toBe(versionOf(`services/${name}`));
     }
     // Compose builds the gateway from the Dockerfile's gateway target; the cluster loads that image.

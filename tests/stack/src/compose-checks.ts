@@ -1,4 +1,4 @@
-import { type ComposeFile, imageParts, memoryLimitOf } from './compose';
+import { type ComposeFile, imageParts, memoryLimitOf } from '@dogbook/stack/compose';
 
 /**
  * Each check returns the problems it finds, one sentence each, so a failing test prints what to fix

@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { imageParts, loadCompose, serviceRunning } from '../src/compose';
+import { imageParts, loadCompose } from '@dogbook/stack/compose';
+import { serviceRunning } from '../src/compose';
 import { parseYaml, readRepoFile, repoPath } from '../src/files';
 import { loadCollector, loadTailSampling } from '../src/stack-configs';
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { builtServices, commandOf, envOf, loadCompose } from '../src/compose';
-import { copyOf, parseAddress, parseYaml, readRepoFile } from '../src/files';
+import { commandOf, environmentOf, loadCompose, mountsOf, TAIL_SAMPLING_COMPOSE } from '@dogbook/stack/compose';
+import { builtServices } from '../src/compose';
+import { copyOf, parseAddress, readRepoFile } from '../src/files';
 import { type CollectorConfig, loadCollector, loadTailSampling } from '../src/stack-configs';
 
 const collector = loadCollector();
@@ -72,7 +73,7 @@ describe('otel-config.yaml', () => {
   });
 
   test('when a service sends a signal, then the collector has a pipeline that receives it over OTLP', () => {
-    const sent = new Set(builtServices(compose).flatMap((name) => signalsSentBy(envOf(compose.services[name]!))));
+    const sent = new Set(builtServices(compose).flatMap((name) => signalsSentBy(environmentOf(compose.services[name]!))));
     expect([...sent].sort()).toEqual(['logs', 'traces']);
     for (const signal of sent) {
       expect(collector.service?.pipelines?.[signal]?.receivers, signal).toContain('otlp');
@@ -148,19 +149,10 @@ describe('otel-tail-sampling.yaml, merged over otel-config.yaml', () => {
   });
 
   test('when compose runs with docker-compose.tail-sampling.yml, then the collector reads both files, otel-config.yaml first', () => {
-    const override = parseYaml<{ services: Record<string, { command?: string[]; volumes?: string[] }> }>(
-      readRepoFile('docker-compose.tail-sampling.yml'),
-      'docker-compose.tail-sampling.yml',
-    );
-    expect(Object.keys(override.services)).toEqual(['otel-collector']);
-    const base = compose.services['otel-collector']!;
-    const mounted = Object.fromEntries(
-      [...(base.volumes ?? []), ...(override.services['otel-collector']!.volumes ?? [])].map((v) => [
-        String(v).split(':')[1],
-        String(v).split(':')[0],
-      ]),
-    );
-    const files = (override.services['otel-collector']!.command ?? []).map((arg) => mounted[arg.replace(/^--config=/, '')]);
+    expect(Object.keys(loadCompose([TAIL_SAMPLING_COMPOSE]).services)).toEqual(['otel-collector']);
+    const merged = loadCompose(['docker-compose.yml', TAIL_SAMPLING_COMPOSE]).services['otel-collector']!;
+    const mounted = Object.fromEntries(mountsOf(merged).map((mount) => [mount.target, mount.source]));
+    const files = commandOf(merged).map((arg) => mounted[arg.replace(/^--config=/, '')]);
     expect(files).toEqual(['./otel-config.yaml', './otel-tail-sampling.yaml']);
   });
 });

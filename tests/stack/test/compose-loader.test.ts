@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseDocument } from 'yaml';
-import { loadCompose } from '../src/compose';
+import { loadCompose } from '@dogbook/stack/compose';
 import { composeFileSets, profilesOf, publishedPorts, runCompose } from '../src/compose-loader';
 import { readRepoFile } from '../src/files';
 import { goTool } from '../src/go-tools';

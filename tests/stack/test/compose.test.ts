@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { builtServices, inDefaultStack, loadCompose, memoryLimitOf } from '../src/compose';
+import { loadCompose, memoryLimitOf, mountsOf } from '@dogbook/stack/compose';
+import { builtServices, inDefaultStack } from '../src/compose';
 import { dependencyProblems, memoryLimitProblems, MiB, totalMemoryLimit, unpinnedImages } from '../src/compose-checks';
 import { copyOf } from '../src/files';
 
@@ -74,9 +75,9 @@ describe('docker-compose.yml', () => {
   test('when Tempo, Loki and Prometheus store data, then it goes to named volumes the stack declares', () => {
     const declared = Object.keys(compose.volumes ?? {});
     const named = Object.values(compose.services)
-      .flatMap((service) => service.volumes ?? [])
-      .map((volume) => (typeof volume === 'string' ? volume.split(':')[0]! : (volume.source ?? '')))
-      .filter((source) => !source.startsWith('.') && !source.startsWith('/'));
+      .flatMap(mountsOf)
+      .filter((mount) => mount.namedVolume)
+      .map((mount) => mount.source);
     expect(named.sort()).toEqual(declared.sort());
     expect(declared.sort()).toEqual(['loki-data', 'prometheus-data', 'tempo-data']);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { imageParts, loadCompose } from '../src/compose';
+import { imageParts, loadCompose } from '@dogbook/stack/compose';
 import { dashboardSchemaProblems } from '../src/dashboard-schema';
 import { copyOf, readJson, readRepoFile } from '../src/files';
 

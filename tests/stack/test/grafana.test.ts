@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { envOf, loadCompose, mountsOf } from '../src/compose';
+import { environmentOf, loadCompose, mountsOf } from '@dogbook/stack/compose';
 import { copyOf, readRepoFile } from '../src/files';
 import { promqlProblems } from '../src/promql';
 import { type Dashboard, type Datasource, loadDashboard, loadDashboardProviders, loadDatasources, loadTempo } from '../src/stack-configs';
@@ -179,13 +179,15 @@ describe('the DogBook dashboard', () => {
     const grafana = compose.services.grafana!;
     const mounted = mountsOf(grafana).find((m) => m.source === './grafana/dashboards')?.target;
     expect(loadDashboardProviders().map((p) => p.options?.path)).toEqual([mounted]);
-    expect(envOf(grafana).GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH).toBe(`${mounted}/dogbook.json`);
-    expect(mountsOf(grafana)).toContainEqual({ source: './grafana/provisioning', target: '/etc/grafana/provisioning' });
+    expect(environmentOf(grafana).GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH).toBe(`${mounted}/dogbook.json`);
+    expect(mountsOf(grafana)).toContainEqual(
+      expect.objectContaining({ source: './grafana/provisioning', target: '/etc/grafana/provisioning' }),
+    );
   });
 
   test('when a learner opens Grafana, then no login is asked, and only on 127.0.0.1', () => {
     const grafana = compose.services.grafana!;
-    const env = envOf(grafana);
+    const env = environmentOf(grafana);
     expect(env.GF_AUTH_ANONYMOUS_ENABLED).toBe('true');
     expect(env.GF_AUTH_DISABLE_LOGIN_FORM).toBe('true');
     // Explore needs at least Editor.

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { isExactVersionTag } from '../src/compose-checks';
 import { execForm, instructionsOf, stagesOf } from '../src/dockerfile';
-import { envOf, imageParts, builtServices, loadCompose } from '../src/compose';
+import { environmentOf, imageParts, loadCompose } from '@dogbook/stack/compose';
+import { builtServices } from '../src/compose';
 import { readJson, readRepoFile } from '../src/files';
 
 const dockerfile = readRepoFile('Dockerfile');
@@ -47,7 +48,7 @@ describe('Dockerfile', () => {
     expect(nginx.build).toEqual({ context: '.', target: 'gateway', args: { SERVICE: 'web' } });
     expect(readJson<{ name: string }>('packages/web/package.json').name).toBe('@dogbook/web');
     const copies = gateway.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);
-    expect(copies).toEqual([`--from=${build.name} /deploy/dist ${envOf(nginx).WEB_ROOT}`]);
+    expect(copies).toEqual([`--from=${build.name} /deploy/dist ${environmentOf(nginx).WEB_ROOT}`]);
     // Nothing runs in it, and it keeps the image's own unprivileged user.
     expect(gateway.instructions.map((i) => i.keyword).filter((k) => k === 'RUN' || k === 'USER')).toEqual([]);
   });

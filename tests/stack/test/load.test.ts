@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { commandOf, envOf, loadCompose, optInServices, type ComposeFile } from '../src/compose';
+import { commandOf, type ComposeFile, environmentOf, loadCompose } from '@dogbook/stack/compose';
+import { optInServices } from '../src/compose';
 import { optInProblems } from '../src/compose-checks';
 import { copyOf, readJson, readRepoFile } from '../src/files';
 
@@ -43,8 +44,8 @@ describe('the load generator in docker-compose.yml (profile load)', () => {
   });
 
   test('when it sends requests, then they go to nginx on the port nginx listens on, once nginx is healthy', () => {
-    const nginxPort = envOf(compose.services.nginx!).NGINX_PORT;
-    expect(envOf(load).DOGBOOK_URL).toBe(`http://nginx:${nginxPort}`);
+    const nginxPort = environmentOf(compose.services.nginx!).NGINX_PORT;
+    expect(environmentOf(load).DOGBOOK_URL).toBe(`http://nginx:${nginxPort}`);
     expect(load.depends_on).toEqual({ nginx: { condition: 'service_healthy' } });
   });
 

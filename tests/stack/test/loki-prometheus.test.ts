@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { commandOf, loadCompose } from '../src/compose';
+import { commandOf, loadCompose } from '@dogbook/stack/compose';
 import { repoPath } from '../src/files';
 import { loadCollector, loadLoki } from '../src/stack-configs';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { imageParts, loadCompose } from '../src/compose';
+import { imageParts, loadCompose } from '@dogbook/stack/compose';
 import { copyOf, parseAddress, parseYaml } from '../src/files';
 import { loadTempo, removedTempoKeys, type TempoConfig } from '../src/stack-configs';
 

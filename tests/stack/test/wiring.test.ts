@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { builtServices, commandOf, envOf, healthcheckCommand, loadCompose, mountsOf, serviceRunning } from '../src/compose';
+import { commandOf, environmentOf, healthcheckCommand, loadCompose, mountsOf } from '@dogbook/stack/compose';
+import { builtServices, serviceRunning } from '../src/compose';
 import { containerPorts } from '../src/compose-checks';
 import { parseAddress, readJson, readRepoFile, repoPath } from '../src/files';
 import { loadCollector, loadDatasources, loadLoki, loadPrometheus, loadTempo } from '../src/stack-configs';
@@ -40,13 +41,13 @@ describe('names and ports agree across the stack', () => {
       expect(build.context, name).toBe('.');
       expect(build.args?.SERVICE, name).toBe(name);
       expect(readJson<{ name: string }>(`services/${name}/package.json`).name).toBe(`@dogbook/${name}`);
-      expect(envOf(service).OTEL_SERVICE_NAME, name).toBe(name);
+      expect(environmentOf(service).OTEL_SERVICE_NAME, name).toBe(name);
     }
   });
 
   test('when a service exports telemetry, then it sends to the collector on the receiver port of its protocol', () => {
     for (const name of nodeServices) {
-      const env = envOf(compose.services[name]!);
+      const env = environmentOf(compose.services[name]!);
       const { host, port } = parseAddress(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '');
       const protocol = (env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf').startsWith('http') ? 'http' : 'grpc';
       expect(host, name).toBe(collectorService);
@@ -55,12 +56,12 @@ describe('names and ports agree across the stack', () => {
   });
 
   test('when a service listens, then PORT, its healthcheck and every caller use the same port', () => {
-    const portOf = (name: string) => Number(envOf(compose.services[name]!).PORT);
+    const portOf = (name: string) => Number(environmentOf(compose.services[name]!).PORT);
     for (const name of nodeServices) {
       expect(portOf(name), name).toBe(8080);
       expect(healthcheckCommand(compose.services[name]!), name).toContain(`http://127.0.0.1:${portOf(name)}/readyz`);
     }
-    const kennels = envOf(compose.services.kennels!);
+    const kennels = environmentOf(compose.services.kennels!);
     for (const [variable, target] of [
       ['INVENTORY_URL', 'inventory'],
       ['DOGS_URL', 'dogs'],
@@ -71,14 +72,14 @@ describe('names and ports agree across the stack', () => {
   });
 
   test('when nginx renders its template, then every upstream is a service on its PORT and nginx listens where it is published', () => {
-    const nginx = envOf(compose.services.nginx!);
+    const nginx = environmentOf(compose.services.nginx!);
     for (const [variable, target] of [
       ['KENNELS_UPSTREAM', 'kennels'],
       ['INVENTORY_UPSTREAM', 'inventory'],
       ['DOGS_UPSTREAM', 'dogs'],
     ] as const) {
       const { host, port } = parseAddress(nginx[variable] ?? '');
-      expect({ host, port }, variable).toEqual({ host: target, port: Number(envOf(compose.services[target]!).PORT) });
+      expect({ host, port }, variable).toEqual({ host: target, port: Number(environmentOf(compose.services[target]!).PORT) });
     }
     const listen = Number(nginx.NGINX_PORT);
     expect(containerPorts(compose, 'nginx')).toEqual([listen]);
@@ -100,14 +101,14 @@ describe('names and ports agree across the stack', () => {
       'TRACES_UPSTREAM',
       'WEB_ROOT',
     ]);
-    expect(Object.keys(envOf(compose.services.nginx!))).toEqual(expect.arrayContaining([...used]));
+    expect(Object.keys(environmentOf(compose.services.nginx!))).toEqual(expect.arrayContaining([...used]));
     expect(template).toMatch(/listen\s+\$\{NGINX_PORT\}\s*;/);
     // The healthcheck's path answers from nginx itself, without a service behind it.
     expect(template).toMatch(/location\s*=\s*\/healthz\s*\{[^}]*return 200/);
   });
 
   test("when the page sends its spans, then nginx passes POST /v1/traces on to the collector's OTLP/HTTP receiver, with a bounded body", () => {
-    const { host, port } = parseAddress(envOf(compose.services.nginx!).TRACES_UPSTREAM ?? '');
+    const { host, port } = parseAddress(environmentOf(compose.services.nginx!).TRACES_UPSTREAM ?? '');
     expect({ host, port }).toEqual({ host: collectorService, port: otlpReceiverPort('http') });
     const template = readRepoFile('nginx/templates/dogbook.conf.template');
     expect(template).toMatch(/upstream traces \{\s*server \$\{TRACES_UPSTREAM\};/);
@@ -184,7 +185,7 @@ describe('names and ports agree across the stack', () => {
     for (const [name, mounts] of Object.entries(expected)) {
       const service = compose.services[name]!;
       for (const [source, target] of mounts) {
-        expect(mountsOf(service), name).toContainEqual({ source, target });
+        expect(mountsOf(service), name).toContainEqual(expect.objectContaining({ source, target }));
         expect(existsSync(repoPath(source)), source).toBe(true);
         expect(commandOf(service).join(' '), name).toContain(target);
       }
