@@ -1,6 +1,6 @@
 /** `pnpm stack:down`: stops everything `stack:up` started and removes .stack/ (data and logs too). */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitUntil } from '@dogbook/processes';
 import { STACK_DIR, STATE_PATH, type State, alive } from './paths';
 
 async function main() {
@@ -9,9 +9,8 @@ async function main() {
     // The supervisor stops its processes in order: nginx, the services (which flush), the collector,
     // the backends.
     if (alive(state.supervisor)) process.kill(state.supervisor, 'SIGTERM');
-    const deadline = Date.now() + 60_000;
-    while (alive(state.supervisor) && Date.now() < deadline) await sleep(100);
-    if (alive(state.supervisor)) {
+    const stopped = await waitUntil('the supervisor to stop', () => !alive(state.supervisor), { timeoutMs: 60_000 }).catch(() => false);
+    if (!stopped) {
       console.error('the supervisor did not stop in 60 s: killing it and its processes');
       for (const pid of [state.supervisor, ...Object.values(state.pids)]) if (alive(pid)) process.kill(pid, 'SIGKILL');
     }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitUntil } from '@dogbook/processes';
 import { type ComposeService, healthcheckCommand } from './compose';
 
 /** What compose's healthcheck for a service asks, run from this machine. */
@@ -35,11 +35,5 @@ export async function waitUntilReady(
   check: ReadyCheck,
   { timeoutMs, running, logTail }: { timeoutMs: number; running: () => boolean; logTail: () => string },
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await passes(check)) return;
-    if (!running()) throw new Error(`${name} exited while starting:\n${logTail()}`);
-    if (Date.now() > deadline) throw new Error(`${name} was not ready within ${timeoutMs / 1000} s:\n${logTail()}`);
-    await sleep(250);
-  }
+  await waitUntil(`${name} to be ready`, () => passes(check), { timeoutMs, intervalMs: 250, running, details: logTail });
 }

@@ -6,6 +6,7 @@ import { type ComposeFile, environmentOf, loadCompose, service } from './compose
 import { type Backend, type Ports, localEnvironment, nginxUpstreams, planBackend } from './local-config';
 import { type RunningProcess, startProcess } from './processes';
 import { type ReadyCheck, healthcheckUrl, waitUntilReady } from './ready';
+import { SERVICE_NAMES, type ServiceName } from '@dogbook/tracing/conventions';
 
 /** What `.stack/addresses.json` holds: URLs reachable from this machine. */
 export interface Addresses {
@@ -30,9 +31,6 @@ export interface RunningStack {
   pids: Pids;
   stop(): Promise<void>;
 }
-
-const SERVICES = ['kennels', 'inventory', 'dogs'] as const;
-type ServiceName = (typeof SERVICES)[number];
 
 /** Backends can take a while on a busy machine. */
 const BACKEND_READY_MS = 90_000;
@@ -71,7 +69,7 @@ export async function startStack(options: {
   const stop = async () => {
     await gateway?.stop();
     // The services first, so that they flush their last spans and logs to a collector still running.
-    for (const group of [SERVICES as readonly string[], ['otel-collector'], ['trace-viewer', 'log-receiver', 'prometheus']]) {
+    for (const group of [SERVICE_NAMES as readonly string[], ['otel-collector'], ['trace-viewer', 'log-receiver', 'prometheus']]) {
       await Promise.all(processes.filter((p) => group.includes(p.name)).map((p) => p.stop()));
     }
   };
@@ -79,7 +77,7 @@ export async function startStack(options: {
   const run = async (name: string, command: string, args: string[], check: ReadyCheck, env: Record<string, string>, cwd?: string) => {
     const started = startProcess(name, command, args, { env, cwd, logPath: logPath(name) });
     processes.push(started);
-    const timeoutMs = SERVICES.includes(name as ServiceName) ? SERVICE_READY_MS : BACKEND_READY_MS;
+    const timeoutMs = (SERVICE_NAMES as readonly string[]).includes(name) ? SERVICE_READY_MS : BACKEND_READY_MS;
     await waitUntilReady(name, check, { timeoutMs, running: started.running, logTail: logTail(name) });
   };
 

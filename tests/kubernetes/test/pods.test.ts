@@ -1,3 +1,4 @@
+import { SERVICE_NAMES } from '@dogbook/tracing/conventions';
 import { describe, expect, test } from 'vitest';
 import { composeBytes, loadCompose } from '@dogbook/stack/compose';
 import { copyOf, readRepoFile } from '../src/files';
@@ -8,7 +9,6 @@ import { byKind, find, renderManifests } from '../src/render';
 const manifests = renderManifests();
 const deployments = byKind(manifests, 'Deployment');
 const compose = loadCompose();
-const NODE_SERVICES = ['kennels', 'inventory', 'dogs'];
 
 /** What serve.ts allows itself after SIGTERM: draining, then flushing spans, each with a deadline. */
 const serveDeadlines = (() => {
@@ -41,7 +41,7 @@ describe("DogBook's pods", () => {
   });
 
   test('when Kubernetes probes a Node service, then readiness asks /readyz and liveness /healthz, on its port', () => {
-    for (const name of NODE_SERVICES) {
+    for (const name of SERVICE_NAMES) {
       expect(probeProblems(find(manifests, 'Deployment', name), { readiness: '/readyz', liveness: '/healthz' }), name).toEqual([]);
     }
   });
@@ -86,7 +86,7 @@ describe("DogBook's pods", () => {
 
   test("when a Node service is deleted, then the grace period covers the preStop sleep and serve.ts's drain and flush deadlines", () => {
     expect(serveDeadlines).toEqual({ drainMs: 5000, flushMs: 3000 });
-    for (const name of NODE_SERVICES) {
+    for (const name of SERVICE_NAMES) {
       const deployment = find(manifests, 'Deployment', name);
       expect(preStopSeconds(deployment.spec.template.spec.containers[0]), name).toBeGreaterThan(0);
       expect(gracePeriodProblems(deployment, serviceStopSeconds), name).toEqual([]);

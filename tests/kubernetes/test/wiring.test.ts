@@ -1,3 +1,4 @@
+import { SERVICE_NAMES } from '@dogbook/tracing/conventions';
 import { describe, expect, test } from 'vitest';
 import { environmentOf, imageParts, loadCompose } from '@dogbook/stack/compose';
 import { isExactVersionTag } from '@dogbook/stack-checks/compose-checks';
@@ -7,7 +8,6 @@ import { byKind, configMapNamed, find, type Manifest, renderManifests } from '..
 
 const manifests = renderManifests();
 const compose = loadCompose();
-const NODE_SERVICES = ['kennels', 'inventory', 'dogs'];
 
 const containerOf = (name: string) => find(manifests, 'Deployment', name).spec.template.spec.containers[0];
 
@@ -56,13 +56,13 @@ describe('names, ports and addresses agree across the manifests, compose and the
   });
 
   test('when a Node service starts, then its environment is exactly the one compose gives it', () => {
-    for (const name of NODE_SERVICES) {
+    for (const name of SERVICE_NAMES) {
       expect(effectiveEnv(name), name).toEqual(environmentOf(compose.services[name]!));
     }
   });
 
   test('when a Node service listens on PORT, then its container port, its Service and every caller use that port', () => {
-    for (const name of NODE_SERVICES) {
+    for (const name of SERVICE_NAMES) {
       const port = Number(effectiveEnv(name).PORT);
       expect(resolvePort(containerOf(name), 'http'), name).toBe(port);
       expect(find(manifests, 'Service', name).spec.ports[0].port, name).toBe(port);
@@ -112,7 +112,7 @@ describe('names, ports and addresses agree across the manifests, compose and the
       byKind(manifests, 'Deployment').map((d) => [d.metadata.name, d.spec.template.spec.containers[0].image]),
     );
     const versionOf = (path: string) => parseYaml<{ version: string }>(readRepoFile(`${path}/package.json`), path).version;
-    for (const name of NODE_SERVICES) {
+    for (const name of SERVICE_NAMES) {
       const { repository, tag } = imageParts(images[name]!);
       expect(repository, name).toBe(`dogbook-${name}`);
       expect(isExactVersionTag(tag), name).toBe(true);

@@ -1,3 +1,4 @@
+import { SERVICE_NAMES } from '@dogbook/tracing';
 import type { Grafana } from '../grafana';
 import { spansNamed } from '../traces';
 import { noTracesHint, type LabCheck } from './check';
@@ -57,7 +58,7 @@ export const lab7: LabCheck = {
 
     return [
       {
-        ok: ['kennels', 'inventory', 'dogs'].every((service) => services.has(service)),
+        ok: SERVICE_NAMES.every((service) => services.has(service)),
         text: 'Prometheus holds span metrics of kennels, inventory and dogs',
         hint: 'run step 1 (pnpm load) and give it a minute: the collector writes span metrics every 15 s',
       },
