@@ -140,7 +140,10 @@ async function checkLab(labNumber: string | undefined, options: Options): Promis
   });
   const color = Boolean(process.stdout.isTTY && process.stdout.hasColors());
   process.stdout.write(formatReport(criteria, color));
-  return criteria.every((criterion) => criterion.ok) ? 0 : 1;
+  const done = criteria.every((criterion) => criterion.ok);
+  // Each trace on that page opens as a waterfall whose spans show their attributes: what a hint asks about.
+  if (!done && source.learnerPage) process.stdout.write(`Your traces, span by span: ${source.learnerPage(learner)}\n`);
+  return done ? 0 : 1;
 }
 
 /** The presenter's view of the room, from the same backend and checks as `pnpm lab check`. */

@@ -215,7 +215,7 @@ describe('pnpm lab check, against a trace viewer', () => {
     ]);
   });
 
-  it('when another learner did the lab but this one did not, then every criterion is ✗ with a hint, exit 1', async () => {
+  it("when another learner did the lab but this one did not, then every criterion is ✗ with a hint, exit 1, and the viewer's page of their traces is named", async () => {
     const { code, stdout } = await lab(['check', '1'], { TRACE_VIEWER_URL: viewer.url, DOGBOOK_LEARNER: 'bob' });
 
     expect(code).toBe(1);
@@ -224,6 +224,7 @@ describe('pnpm lab check, against a trace viewer', () => {
     expect(lines.filter((line) => line.startsWith('    hint: '))).toHaveLength(2);
     expect(stdout).toContain('dogbook.learner=bob');
     expect(lines).toContain('Not yet: 0 of 2 hold.');
+    expect(lines).toContain(`Your traces, span by span: ${viewer.url}/?learner=bob`);
   });
 
   it('when lab 5 is answered with the slowed-down dog, then it holds; with another dog, or no answer, it does not', async () => {

@@ -5,6 +5,8 @@ export interface TraceSource {
   readonly kind: 'viewer' | 'grafana';
   /** For the report: "the trace viewer at http://127.0.0.1:4318". */
   readonly description: string;
+  /** Where a person can look at this learner's traces in a browser, when the backend has a page. */
+  readonly learnerPage?: (learner: string) => string;
   /** Every learner name its traces carry (`pnpm lab status`). */
   learners(): Promise<string[]>;
   /**

@@ -25,6 +25,7 @@ export function viewerSource(baseUrl: string): TraceSource {
   return {
     kind: 'viewer',
     description: `the trace viewer at ${base}`,
+    learnerPage: (learner) => `${base}/?learner=${encodeURIComponent(learner)}`,
     async learners() {
       const url = `${base}/api/learners`;
       const response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
