@@ -129,7 +129,7 @@ describe(`the stack under pnpm load (${REQUESTS_PER_SECOND} requests/s for ${DUR
   );
 
   for (const { panel, target } of targets.filter(({ target }) => skipReason(target) !== undefined)) {
-    test.skip(`the panel "${panel}" (query ${target.refId}) is not run: ${skipReason(target)}`, () => {});
+    test.skip(`the panel "${panel}" (query ${target.refId}) skipped: ${skipReason(target)}`, () => {});
   }
 
   test("when a span's related metrics open, then the Tempo data source's Prometheus queries return data", async () => {
