@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { KENNEL_2_DOGS } from '../src/kennel-2';
 import { MAX_DELAY_MS } from '@dogbook/tracing';
 import type { Trace } from '@dogbook/trace-viewer';
 import { nginxIsAvailable } from '../src/nginx-requirement';
@@ -7,11 +8,6 @@ import { spansOf, traceIdOf, waitForTrace } from '../src/traces';
 
 /** What the grammar in every 400 starts with, so a learner sees how to write it right. */
 const GRAMMAR = 'baggage members: dogbook.learner=<1-32 characters of A-Z a-z 0-9 _ ->, dogbook.fault.<kennels|inventory|dogs>';
-const KENNEL_2_DOGS = [
-  { id: 3, name: 'Möhre' },
-  { id: 4, name: 'Jack' },
-  { id: 5, name: 'Charlie' },
-];
 /** A delay long enough to stand out from the stack's 20 ms look-ups on a busy machine. */
 const DELAY_MS = 400;
 /** Node's timers may fire a fraction of a millisecond early by the clock spans are timed with. */

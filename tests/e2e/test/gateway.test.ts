@@ -1,19 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { waitForAccessLogEntry } from '../src/access-log';
+import { KENNEL_2 } from '../src/kennel-2';
 import { nginxIsAvailable } from '../src/nginx-requirement';
 import { startStack, type Stack } from '../src/stack';
 import { brokenParentLinks, spansOf, traceIdOf, waitForTrace } from '../src/traces';
-
-const KENNEL_2 = {
-  id: 2,
-  name: 'some other kennel',
-  dogs: [
-    { id: 3, name: 'Möhre' },
-    { id: 4, name: 'Jack' },
-    { id: 5, name: 'Charlie' },
-  ],
-};
 
 describe.skipIf(!nginxIsAvailable('the gateway tests (gateway.test.ts) are skipped'))('a kennel, through the gateway', () => {
   let stack: Stack;
