@@ -1,3 +1,4 @@
+import { LEARNER_KEY } from '@dogbook/tracing/conventions';
 /** The shapes the viewer serves as JSON (GET /api/traces) and hands to its library users. */
 
 export type SpanKindName = 'UNSPECIFIED' | 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER';
@@ -54,7 +55,7 @@ export interface Trace {
 }
 
 /** The span attribute that names whose request a span belongs to, copied from the baggage member. */
-export const LEARNER_ATTRIBUTE = 'dogbook.learner';
+export const LEARNER_ATTRIBUTE = LEARNER_KEY;
 
 export function nanosToMs(nanos: bigint): number {
   return Number(nanos) / 1e6;

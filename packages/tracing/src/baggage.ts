@@ -1,5 +1,5 @@
 import type { Baggage } from '@opentelemetry/api';
-import { LEARNER_NAME, LEARNER_NAME_RULE, SERVICE_NAMES, isDogbookBaggageKey, type ServiceName } from './conventions';
+import { LEARNER_KEY, LEARNER_NAME, LEARNER_NAME_RULE, SERVICE_NAMES, isDogbookBaggageKey, type ServiceName } from './conventions';
 
 /**
  * DogBook's own baggage members, the only ones it reads. Baggage arrives from the caller and is
@@ -119,7 +119,7 @@ export function readDogbookBaggage(baggage: Baggage | undefined, { faults = true
   const result: DogbookBaggage = { faults: [] };
   for (const [key, { value }] of members) {
     const member = `${key}=${value}`;
-    if (key === 'dogbook.learner') {
+    if (key === LEARNER_KEY) {
       if (!LEARNER_NAME.test(value)) throw invalid(member, 'is not a learner name');
       result.learner = value;
     } else if (key.startsWith('dogbook.fault.')) {

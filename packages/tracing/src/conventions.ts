@@ -10,6 +10,9 @@ export const SERVICE_NAMES = ['kennels', 'inventory', 'dogs'] as const;
 
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
+/** The baggage member, and the span attribute it becomes, that names whose request a span belongs to. */
+export const LEARNER_KEY = 'dogbook.learner';
+
 /** DogBook's own baggage members all start with this; any other key is none of its business. */
 export const DOGBOOK_BAGGAGE_PREFIX = 'dogbook.';
 

@@ -3,9 +3,8 @@
  * text (textContent), never as markup: names come from the API, and the API from anyone.
  */
 import { getJson, type Answer, type Kennel } from './api';
+import { LEARNER_KEY } from '@dogbook/tracing/conventions';
 import { startTracing } from './tracing';
-
-const LEARNER_STORAGE_KEY = 'dogbook.learner';
 
 /** The faults of the existing grammar (docs: Faults on demand), aimed at the chosen kennel. */
 const FAULTS: Record<string, (kennel: Kennel) => string | undefined> = {
@@ -31,18 +30,19 @@ const learner = () => learnerInput.value.trim() || undefined;
 
 startTracing(learner);
 
-learnerInput.value = localStorage.getItem(LEARNER_STORAGE_KEY) ?? '';
+// Kept in the browser under the key it travels under as baggage.
+learnerInput.value = localStorage.getItem(LEARNER_KEY) ?? '';
 learnerInput.addEventListener('change', () => {
   const name = learner();
-  if (name) localStorage.setItem(LEARNER_STORAGE_KEY, name);
-  else localStorage.removeItem(LEARNER_STORAGE_KEY);
+  if (name) localStorage.setItem(LEARNER_KEY, name);
+  else localStorage.removeItem(LEARNER_KEY);
 });
 
 /** The baggage of a request: the learner's name, and the fault picked for this one request. */
 function baggageFor(kennel?: Kennel): string[] {
   const members: string[] = [];
   const name = learner();
-  if (name) members.push(`${LEARNER_STORAGE_KEY}=${name}`);
+  if (name) members.push(`${LEARNER_KEY}=${name}`);
   const picked = document.querySelector<HTMLInputElement>('input[name="fault"]:checked');
   const fault = kennel && picked ? FAULTS[picked.value]?.(kennel) : undefined;
   if (fault) {

@@ -10,13 +10,11 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { DocumentLoadInstrumentation } from '@opentelemetry/instrumentation-document-load';
 import { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LEARNER_KEY } from '@dogbook/tracing/conventions';
 import { BatchSpanProcessor, StackContextManager, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 
 /** Set by build.mjs: OTEL_SERVICE_NAME at build time, else the package's name. */
 declare const SERVICE_NAME: string;
-
-/** The span attribute the services write from `baggage: dogbook.learner=<name>`. */
-export const LEARNER_KEY = 'dogbook.learner';
 
 const TRACES_PATH = '/v1/traces';
 
